@@ -1,0 +1,74 @@
+# Midad — the two commands a newcomer needs are `make run` and `make test`.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+PYTHON := $(BIN)/python
+MANAGE := $(PYTHON) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+CHROMIUM ?= /usr/bin/chromium
+
+# Without DATABASE_URL the embedded PostgreSQL is stopped when the command ends.
+STOP_DEVDB := $(if $(DATABASE_URL),true,$(PYTHON) -m newsroom.devdb stop)
+
+# Development defaults; anything already set in the environment wins.
+export DEBUG ?= 1
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: install run serve test test-fast lint format migrate demo migrations-check bench lock clean help
+
+help:
+	@echo "make run    — set everything up and serve the site on http://$(HOST):$(PORT)"
+	@echo "make test   — set everything up and run the whole test suite on PostgreSQL"
+	@echo "make serve  — the same site under gunicorn with production-like settings"
+	@echo "make lint   — ruff, migrations check;  make format — ruff format"
+
+$(PYTHON):
+	@python=$$(scripts/find-python) && echo "Creating $(VENV) with $$python" && "$$python" -m venv $(VENV)
+	@$(PYTHON) -m pip install -q --upgrade pip
+
+# Re-installs only when the pinned requirements change.
+$(VENV)/.installed: requirements.txt requirements-dev.txt | $(PYTHON)
+	$(PYTHON) -m pip install -q -r requirements-dev.txt
+	@touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	$(MANAGE) migrate --noinput
+
+demo: migrate
+	$(MANAGE) seed_demo
+
+run: demo
+	trap '$(STOP_DEVDB)' EXIT; $(MANAGE) runserver $(HOST):$(PORT)
+
+serve: migrate
+	DEBUG=0 HTTPS=0 SERVE_MEDIA=1 SECRET_KEY=$${SECRET_KEY:-local-production-like-$$(hostname)-$$(id -u)-serve-key} \
+	ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost} $(MANAGE) collectstatic --noinput -v0
+	DEBUG=0 HTTPS=0 SERVE_MEDIA=1 SECRET_KEY=$${SECRET_KEY:-local-production-like-$$(hostname)-$$(id -u)-serve-key} \
+	ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost} GUNICORN_BIND=$(HOST):$(PORT) \
+	trap '$(STOP_DEVDB)' EXIT; $(BIN)/gunicorn newsroom.wsgi -c gunicorn.conf.py
+
+test: install
+	@if [ -x "$(CHROMIUM)" ]; then echo "Chromium found at $(CHROMIUM): end-to-end tests included."; \
+	else echo "!!! NO CHROMIUM at $(CHROMIUM): END-TO-END TESTS WILL FAIL. Install Debian's 'chromium' package. !!!"; fi
+	trap '$(STOP_DEVDB)' EXIT; $(BIN)/pytest -n auto --create-db $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(MAKE) migrations-check
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+migrations-check: install
+	$(MANAGE) makemigrations --check --dry-run
+
+lock:
+	scripts/lock
+
+clean:
+	rm -rf $(VENV) staticfiles .test-media .pytest_cache .ruff_cache

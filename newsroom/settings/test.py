@@ -1,0 +1,16 @@
+"""Settings for the test suite: production-like (DEBUG off), but self-contained."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-suite-only-" + "x" * 32)
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+os.environ.setdefault("HTTPS", "0")
+os.environ.pop("REDIS_URL", None)  # tests get their own cache, never a shared one
+
+from newsroom.settings import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast; tests only
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
+WHITENOISE_USE_FINDERS = True  # serve static files without collectstatic
+WHITENOISE_AUTOREFRESH = True

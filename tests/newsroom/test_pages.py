@@ -1,0 +1,50 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from newsroom.demo import DEMO_ACCOUNTS
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_page_is_arabic_and_right_to_left(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="ar" dir="rtl">' in html
+    assert "مداد" in html
+
+
+def test_english_pages_are_left_to_right(client):
+    response = client.get("/en/")
+    assert response.status_code == 200
+    assert '<html lang="en" dir="ltr">' in response.content.decode()
+
+
+def test_pages_carry_a_content_security_policy(client):
+    policy = client.get("/").headers["Content-Security-Policy"]
+    assert "default-src 'self'" in policy
+    assert "frame-ancestors 'none'" in policy
+
+
+def test_admin_login_page_is_in_arabic(client):
+    response = client.get("/admin/login/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'dir="rtl"' in html
+    assert "اسم المستخدم" in html
+
+
+def test_demo_command_is_idempotent(settings):
+    settings.DEBUG = True
+    call_command("seed_demo", verbosity=0)
+    users_after_first_run = get_user_model().objects.count()
+    call_command("seed_demo", verbosity=0)
+    assert get_user_model().objects.count() == users_after_first_run == len(DEMO_ACCOUNTS)
+
+
+def test_demo_accounts_can_log_in_to_the_admin(client, settings):
+    settings.DEBUG = True
+    call_command("seed_demo", verbosity=0)
+    assert client.login(username="editor", password="midad-demo-2026")
+    assert client.get("/admin/").status_code == 200

@@ -1,0 +1,97 @@
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from newsroom.env import check_production_settings, env_bool, env_list
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+GOOD_KEY = "k" * 50
+
+
+def load_settings(**env):
+    """Import the real settings in a fresh interpreter with exactly this environment."""
+    clean = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL"}
+    }
+    clean["DJANGO_SETTINGS_MODULE"] = "newsroom.settings"
+    clean.update(env)
+    code = (
+        "import json; from django.conf import settings as s; "
+        "print(json.dumps({'db': s.DATABASES['default'], 'cache': s.CACHES['default']['BACKEND'], "
+        "'lang': s.LANGUAGE_CODE, 'debug': s.DEBUG}, default=str))"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=PROJECT_ROOT, env=clean, capture_output=True, text=True, check=False
+    )
+
+
+def test_database_url_is_used_as_is_with_persistent_connections():
+    result = load_settings(
+        DEBUG="0",
+        SECRET_KEY=GOOD_KEY,
+        ALLOWED_HOSTS="news.example",
+        DATABASE_URL="postgres://editor:s3cret@db.internal:6543/midad",
+        REDIS_URL="redis://127.0.0.1:6379/1",
+    )
+    assert result.returncode == 0, result.stderr
+    loaded = json.loads(result.stdout)
+    db = loaded["db"]
+    assert (db["HOST"], db["PORT"], db["NAME"], db["USER"]) == ("db.internal", 6543, "midad", "editor")
+    assert db["ENGINE"] == "django.db.backends.postgresql"
+    assert db["CONN_MAX_AGE"] > 0
+    assert db["CONN_HEALTH_CHECKS"] is True
+    assert loaded["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert loaded["lang"] == "ar"
+
+
+def test_a_socket_database_url_is_decoded():
+    result = load_settings(DEBUG="1", DATABASE_URL="postgres://postgres@%2Fvar%2Frun%2Fpostgresql/midad")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["db"]["HOST"] == "/var/run/postgresql"
+
+
+def test_without_redis_the_cache_is_local_memory():
+    result = load_settings(DEBUG="1", DATABASE_URL="postgres://postgres@127.0.0.1/midad")
+    assert json.loads(result.stdout)["cache"] == "django.core.cache.backends.locmem.LocMemCache"
+
+
+@pytest.mark.parametrize(
+    ("env", "complaint"),
+    [
+        ({"ALLOWED_HOSTS": "news.example"}, "SECRET_KEY"),
+        ({"SECRET_KEY": "change-me", "ALLOWED_HOSTS": "news.example"}, "SECRET_KEY"),
+        ({"SECRET_KEY": GOOD_KEY}, "ALLOWED_HOSTS"),
+    ],
+)
+def test_production_refuses_to_start_when_insecure(env, complaint):
+    result = load_settings(DEBUG="0", DATABASE_URL="postgres://postgres@127.0.0.1/midad", **env)
+    assert result.returncode != 0
+    last_line = result.stderr.strip().splitlines()[-1]
+    assert "ImproperlyConfigured" in last_line
+    assert complaint in last_line
+
+
+def test_check_production_settings_accepts_a_proper_configuration():
+    check_production_settings(secret_key=GOOD_KEY, allowed_hosts=["news.example"])
+
+
+def test_check_production_settings_rejects_a_short_key():
+    with pytest.raises(ImproperlyConfigured, match="SECRET_KEY"):
+        check_production_settings(secret_key="short", allowed_hosts=["news.example"])
+
+
+def test_booleans_and_lists_are_parsed_strictly(monkeypatch):
+    monkeypatch.setenv("FLAG", "yes")
+    monkeypatch.setenv("HOSTS", " a.example, b.example ,")
+    assert env_bool("FLAG") is True
+    assert env_list("HOSTS") == ["a.example", "b.example"]
+    monkeypatch.setenv("FLAG", "maybe")
+    with pytest.raises(ImproperlyConfigured, match="FLAG"):
+        env_bool("FLAG")
