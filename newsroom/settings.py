@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from newsroom.env import check_production_settings, env_bool, env_int, env_list, env_str
 
-BASE_DIR = Path(__file__).resolve().parent.parent.parent
+BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = env_bool("DEBUG", default=False)
 SECRET_KEY = env_str("SECRET_KEY", "django-insecure-dev-only-key" if DEBUG else "")
