@@ -26,9 +26,14 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
-    "newsroom",
+    "django.forms",
+    "parler",
+    "taggit",
+    "reversion",
+    "django_prose_editor",
     "articles",
     "comments",
+    "newsroom",
 ]
 
 MIDDLEWARE = [
@@ -44,6 +49,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
+# Form widgets render through the same template engine as pages (project templates/).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 ROOT_URLCONF = "newsroom.urls"
 WSGI_APPLICATION = "newsroom.wsgi.application"
 
@@ -100,6 +107,16 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = env_str("TIME_ZONE", "Asia/Riyadh")
 USE_TZ = True
+
+# --- Content translations (django-parler) and tags ----------------------------------
+PARLER_DEFAULT_LANGUAGE_CODE = "ar"
+PARLER_LANGUAGES = {
+    None: ({"code": "ar"}, {"code": "en"}),
+    "default": {"fallbacks": ["ar"], "hide_untranslated": False},
+}
+TAGGIT_CASE_INSENSITIVE = True
+TAGGIT_TAGS_FROM_STRING = "articles.tagging.parse_tags"
+TAGGIT_STRING_FROM_TAGS = "articles.tagging.edit_string_for_tags"
 
 # --- Static and media files -----------------------------------------------------------
 STATIC_URL = "/static/"

@@ -1,9 +1,13 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path, re_path
+from django.urls import include, path, re_path, register_converter
 from django.utils.translation import gettext_lazy as _
 from django.views.static import serve
+
+from newsroom.converters import UnicodeSlugConverter
+
+register_converter(UnicodeSlugConverter, "uslug")
 
 admin.site.site_header = _("مداد — غرفة الأخبار")
 admin.site.site_title = _("مداد")

@@ -1,8 +1,5 @@
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.management import call_command
-
-from newsroom.demo import DEMO_ACCOUNTS
 
 pytestmark = pytest.mark.django_db
 
@@ -33,14 +30,6 @@ def test_admin_login_page_is_in_arabic(client):
     html = response.content.decode()
     assert 'dir="rtl"' in html
     assert "اسم المستخدم" in html
-
-
-def test_demo_command_is_idempotent(settings):
-    settings.DEBUG = True
-    call_command("seed_demo", verbosity=0)
-    users_after_first_run = get_user_model().objects.count()
-    call_command("seed_demo", verbosity=0)
-    assert get_user_model().objects.count() == users_after_first_run == len(DEMO_ACCOUNTS)
 
 
 def test_demo_accounts_can_log_in_to_the_admin(client, settings):

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from articles.demo import ensure_demo_content
 from newsroom.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, ensure_demo_accounts
 
 
@@ -20,6 +21,8 @@ class Command(BaseCommand):
             raise CommandError("Refusing to create demo accounts with DEBUG off; pass --allow-production.")
         with transaction.atomic():
             created = ensure_demo_accounts()
+            articles = ensure_demo_content()
+        self.stdout.write(f"Demo articles: {articles} created.")
         self.stdout.write(f"Demo accounts: {len(created)} created, {len(DEMO_ACCOUNTS) - len(created)} kept.")
         self.stdout.write(self.style.SUCCESS("Log in at http://127.0.0.1:8000/admin/ with:"))
         for account in DEMO_ACCOUNTS:

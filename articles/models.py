@@ -1,0 +1,452 @@
+"""The newsroom's content: sections, authors, images, tags and articles."""
+
+import math
+import re
+
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+from django_prose_editor.fields import ProseEditorField
+from parler.fields import TranslationsForeignKey
+from parler.managers import TranslatableManager, TranslatableQuerySet
+from parler.models import TranslatableModel, TranslatedFieldsModel
+from taggit.managers import TaggableManager, _TaggableManager
+from taggit.models import TagBase, TaggedItemBase
+
+from articles import images
+from articles.richtext import BODY_EXTENSIONS, sanitize_body
+from newsroom.arabic import normalize, unicode_slug
+
+WORDS_PER_MINUTE = 140  # measured reading speed of Arabic prose is lower than English (≈ 230)
+
+
+def unique_slug(text: str, taken) -> str:
+    """A Unicode slug for `text`; `taken(slug)` says whether a candidate is already used."""
+    base = unicode_slug(text)[:200].strip("-") or "article"
+    slug, number = base, 2
+    while taken(slug):
+        slug, number = f"{base}-{number}", number + 1
+    return slug
+
+
+# --- Sections ---------------------------------------------------------------------------
+class Section(TranslatableModel):
+    position = models.PositiveSmallIntegerField(_("الترتيب"), default=0)
+    in_navigation = models.BooleanField(_("يظهر في القائمة"), default=True)
+
+    class Meta:
+        verbose_name = _("قسم")
+        verbose_name_plural = _("الأقسام")
+        ordering = ["position", "id"]
+
+    def __str__(self):
+        return self.safe_translation_getter("name", any_language=True) or f"#{self.pk}"
+
+    def get_absolute_url(self):
+        return reverse(
+            "articles:section", kwargs={"slug": self.safe_translation_getter("slug", any_language=True)}
+        )
+
+
+class SectionTranslation(TranslatedFieldsModel):
+    master = TranslationsForeignKey(Section, on_delete=models.CASCADE, related_name="translations", null=True)
+    name = models.CharField(_("الاسم"), max_length=80)
+    slug = models.SlugField(_("المعرّف في الرابط"), max_length=80, allow_unicode=True, blank=True)
+    description = models.TextField(_("الوصف"), blank=True)
+
+    class Meta:
+        unique_together = [("language_code", "master"), ("language_code", "slug")]
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            siblings = SectionTranslation.objects.filter(language_code=self.language_code).exclude(pk=self.pk)
+            self.slug = unique_slug(self.name, lambda slug: siblings.filter(slug=slug).exists())
+        super().save(*args, **kwargs)
+
+
+# --- Images -----------------------------------------------------------------------------
+class MediaImage(models.Model):
+    """An uploaded picture: validated, stripped of EXIF location, with WebP renditions."""
+
+    file = models.ImageField(
+        _("الصورة"),
+        upload_to="images/%Y/%m/",
+        validators=[images.validate_image_upload],
+        width_field="width",
+        height_field="height",
+    )
+    width = models.PositiveIntegerField(editable=False, null=True)
+    height = models.PositiveIntegerField(editable=False, null=True)
+    alt_text = models.CharField(
+        _("النص البديل"), max_length=250, help_text=_("ما تُظهره الصورة، لمن لا يراها.")
+    )
+    caption = models.CharField(_("التعليق"), max_length=300, blank=True)
+    credit = models.CharField(_("المصدر/المصوّر"), max_length=150, blank=True)
+    renditions = models.JSONField(default=dict, editable=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("صورة")
+        verbose_name_plural = _("الصور")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.alt_text
+
+    def save(self, *args, **kwargs):
+        new_upload = self.file and not getattr(self.file, "_committed", True)
+        if new_upload:
+            self.file = images.sanitize_upload(self.file)
+        super().save(*args, **kwargs)
+        if new_upload or not self.renditions:
+            self.renditions = images.make_renditions(self.file.name)
+            MediaImage.objects.filter(pk=self.pk).update(renditions=self.renditions)
+
+    @property
+    def srcset(self) -> str:
+        return images.srcset(self.renditions, "webp")
+
+    @property
+    def srcset_fallback(self) -> str:
+        return images.srcset(self.renditions, "fallback")
+
+    @property
+    def smallest_url(self) -> str:
+        fallback = self.renditions.get("fallback") or []
+        return self.file.storage.url(fallback[0]["name"]) if fallback else self.file.url
+
+
+# --- Authors ----------------------------------------------------------------------------
+class AuthorProfile(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="author_profile",
+        verbose_name=_("المستخدم"),
+    )
+    display_name = models.CharField(_("الاسم المعروض"), max_length=120)
+    slug = models.SlugField(
+        _("المعرّف في الرابط"), max_length=120, allow_unicode=True, unique=True, blank=True
+    )
+    bio = models.TextField(_("نبذة"), blank=True)
+    photo = models.ForeignKey(
+        MediaImage,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("الصورة"),
+    )
+
+    class Meta:
+        verbose_name = _("كاتب")
+        verbose_name_plural = _("الكتّاب")
+        ordering = ["display_name"]
+
+    def __str__(self):
+        return self.display_name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            others = AuthorProfile.objects.exclude(pk=self.pk)
+            self.slug = unique_slug(self.display_name, lambda slug: others.filter(slug=slug).exists())
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:author", kwargs={"slug": self.slug})
+
+
+# --- Tags -------------------------------------------------------------------------------
+class TagManager(models.Manager):
+    def for_name(self, name: str) -> "Tag":
+        """The tag spelled `name`, or an existing tag spelled the same up to Arabic variants."""
+        name = " ".join(name.split())
+        tag, _created = self.get_or_create(normalized=normalize(name), defaults={"name": name})
+        return tag
+
+
+class Tag(TagBase):
+    name = models.CharField(pgettext_lazy("tag", "الاسم"), unique=True, max_length=100)
+    slug = models.SlugField(_("المعرّف في الرابط"), unique=True, max_length=100, allow_unicode=True)
+    normalized = models.CharField(max_length=100, unique=True, editable=False)
+
+    objects = TagManager()
+
+    class Meta:
+        verbose_name = _("وسم")
+        verbose_name_plural = _("الوسوم")
+        ordering = ["name"]
+
+    def save(self, *args, **kwargs):
+        self.normalized = normalize(self.name)
+        super().save(*args, **kwargs)
+
+    def slugify(self, tag, i=None):
+        return unicode_slug(tag) + (f"-{i}" if i else "")
+
+    def get_absolute_url(self):
+        return reverse("articles:tag", kwargs={"slug": self.slug})
+
+
+class TagRedirect(models.Model):
+    """The URL of a tag that was merged into another keeps working."""
+
+    old_slug = models.SlugField(max_length=100, allow_unicode=True, unique=True)
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="redirects")
+
+    def __str__(self):
+        return f"{self.old_slug} → {self.tag}"
+
+
+class TaggedArticle(TaggedItemBase):
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="tagged_articles")
+    content_object = models.ForeignKey("Article", on_delete=models.CASCADE, related_name="tagged_items")
+
+    class Meta:
+        unique_together = [("content_object", "tag")]
+
+
+class NormalizedTagManager(_TaggableManager):
+    """Tags typed by editors join the existing tag with the same normalised spelling."""
+
+    def _to_tag_model_instances(self, tags, tag_kwargs):
+        tags = [Tag.objects.for_name(tag) if isinstance(tag, str) else tag for tag in tags]
+        return super()._to_tag_model_instances(tags, tag_kwargs)
+
+
+# --- Articles ---------------------------------------------------------------------------
+class ArticleQuerySet(TranslatableQuerySet):
+    def published(self):
+        """The only definition of what readers may see: published, and its time has come."""
+        return self.filter(status=Article.Status.PUBLISHED, publish_at__lte=timezone.now())
+
+    def breaking(self):
+        """Breaking news for the ticker; each item leaves it by itself at its expiry time."""
+        now = timezone.now()
+        return (
+            self.published()
+            .filter(is_breaking=True)
+            .filter(Q(breaking_until__isnull=True) | Q(breaking_until__gt=now))
+            .order_by("-breaking_priority", "-publish_at")
+        )
+
+    def for_listing(self):
+        """Everything a list of article cards shows, in a fixed number of queries."""
+        return self.select_related("section", "author", "featured_image").prefetch_related(
+            "translations", "section__translations"
+        )
+
+    def visible_to(self, user):
+        """What `user` may open: editorial staff preview anything, readers see published()."""
+        if user.is_authenticated and user.is_staff and user.has_perm("articles.view_article"):
+            return self.all()
+        return self.published()
+
+
+class Article(TranslatableModel):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("مسودة")
+        REVIEW = "review", _("قيد المراجعة")
+        PUBLISHED = "published", _("منشور")
+        ARCHIVED = "archived", _("مؤرشف")
+
+    # Statuses someone without the publish permission may give an article.
+    WRITER_STATUSES = (Status.DRAFT, Status.REVIEW)
+
+    status = models.CharField(
+        _("الحالة"), max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    publish_at = models.DateTimeField(
+        _("موعد النشر"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("اتركه فارغاً للنشر فوراً؛ موعد في المستقبل يجعل المقال مجدولاً."),
+    )
+    first_published_at = models.DateTimeField(_("أول نشر"), null=True, blank=True, editable=False)
+    section = models.ForeignKey(
+        Section, on_delete=models.PROTECT, related_name="articles", verbose_name=_("القسم")
+    )
+    author = models.ForeignKey(
+        AuthorProfile, on_delete=models.PROTECT, related_name="articles", verbose_name=_("الكاتب")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("أنشأه"),
+    )
+    featured_image = models.ForeignKey(
+        MediaImage,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("الصورة الرئيسية"),
+    )
+    is_breaking = models.BooleanField(_("خبر عاجل"), default=False)
+    breaking_priority = models.PositiveSmallIntegerField(
+        _("أولوية العاجل"), default=5, help_text=_("من 1 إلى 10؛ الأعلى يظهر أولاً في الشريط.")
+    )
+    breaking_until = models.DateTimeField(
+        _("يبقى عاجلاً حتى"), null=True, blank=True, help_text=_("بعده يغادر الخبر شريط العاجل تلقائياً.")
+    )
+    is_featured = models.BooleanField(_("القصة الرئيسية"), default=False)
+    comments_open = models.BooleanField(_("التعليقات مفتوحة"), default=True)
+    created_at = models.DateTimeField(_("أُنشئ في"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("عُدّل في"), auto_now=True)
+    content_updated_at = models.DateTimeField(
+        _("آخر تحديث للمحتوى"), null=True, blank=True, editable=False, help_text=_("تعديل النص بعد النشر.")
+    )
+
+    tags = TaggableManager(
+        through=TaggedArticle,
+        manager=NormalizedTagManager,
+        blank=True,
+        verbose_name=_("الوسوم"),
+        help_text="",
+    )
+
+    objects = TranslatableManager.from_queryset(ArticleQuerySet)()
+
+    class Meta:
+        verbose_name = _("مقال")
+        verbose_name_plural = _("المقالات")
+        ordering = ["-publish_at", "-id"]
+        permissions = [("publish_article", _("يستطيع نشر المقالات وجدولتها"))]
+        indexes = [models.Index(fields=["status", "publish_at"], name="article_public_idx")]
+
+    def __str__(self):
+        return self.safe_translation_getter("title", any_language=True) or f"#{self.pk}"
+
+    def save(self, *args, **kwargs):
+        if self.status == self.Status.PUBLISHED:
+            self.publish_at = self.publish_at or timezone.now()
+            self.first_published_at = self.first_published_at or self.publish_at
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse(
+            "articles:detail", kwargs={"slug": self.safe_translation_getter("slug", any_language=True)}
+        )
+
+    @property
+    def is_public(self) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.publish_at is not None
+            and self.publish_at <= timezone.now()
+        )
+
+    @property
+    def is_scheduled(self) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.publish_at is not None
+            and self.publish_at > timezone.now()
+        )
+
+    @property
+    def display_status(self) -> str:
+        return _("مجدول") if self.is_scheduled else self.get_status_display()
+
+    @property
+    def was_updated(self) -> bool:
+        """Readers see an "updated" time only for real content edits after publication."""
+        return bool(self.content_updated_at and self.publish_at and self.content_updated_at > self.publish_at)
+
+    @classmethod
+    def statuses_for(cls, user) -> list[str]:
+        if user.has_perm("articles.publish_article"):
+            return list(cls.Status.values)
+        return list(cls.WRITER_STATUSES)
+
+    def can_be_edited_by(self, user) -> bool:
+        """Editors edit anything; journalists only their own drafts."""
+        if user.has_perm("articles.publish_article"):
+            return user.has_perm("articles.change_article")
+        return (
+            user.has_perm("articles.change_article")
+            and self.created_by_id == user.pk
+            and self.status == self.Status.DRAFT
+        )
+
+
+class ArticleTranslation(TranslatedFieldsModel):
+    CONTENT_FIELDS = ("title", "dek", "body")
+
+    master = TranslationsForeignKey(Article, on_delete=models.CASCADE, related_name="translations", null=True)
+    title = models.CharField(_("العنوان"), max_length=250)
+    slug = models.SlugField(
+        _("المعرّف في الرابط"),
+        max_length=250,
+        allow_unicode=True,
+        blank=True,
+        help_text=_("يُشتق من العنوان إن تُرك فارغاً. تغييره بعد النشر يُبقي الرابط القديم محوّلاً."),
+    )
+    dek = models.TextField(
+        _("المقدمة"), blank=True, help_text=_("سطر أو سطران يلخصان الخبر، يظهران تحت العنوان.")
+    )
+    body = ProseEditorField(_("النص"), config={"extensions": BODY_EXTENSIONS}, sanitize=True, blank=True)
+    seo_title = models.CharField(_("عنوان محركات البحث"), max_length=70, blank=True)
+    seo_description = models.CharField(_("وصف محركات البحث"), max_length=170, blank=True)
+    image_caption = models.CharField(_("تعليق الصورة"), max_length=300, blank=True)
+    update_note = models.CharField(
+        _("ملاحظة التحديث"), max_length=300, blank=True, help_text=_("تظهر للقراء بجانب وقت التحديث.")
+    )
+    correction_note = models.TextField(
+        _("تصحيح"), blank=True, help_text=_("ملاحظة تصحيح علنية تظهر في أسفل المقال.")
+    )
+    reading_minutes = models.PositiveSmallIntegerField(_("دقائق القراءة"), default=1, editable=False)
+
+    class Meta:
+        unique_together = [("language_code", "master"), ("language_code", "slug")]
+
+    def save(self, *args, **kwargs):
+        self.body = sanitize_body(self.body or "")
+        words = len(re.findall(r"\w+", strip_tags(self.body)))
+        self.reading_minutes = max(1, math.ceil(words / WORDS_PER_MINUTE))
+        if not self.slug:
+            siblings = ArticleTranslation.objects.filter(language_code=self.language_code).exclude(pk=self.pk)
+            self.slug = unique_slug(self.title, lambda slug: siblings.filter(slug=slug).exists())
+        previous = ArticleTranslation.objects.filter(pk=self.pk).first() if self.pk else None
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if previous:
+                self._remember_history(previous)
+
+    def _remember_history(self, previous: "ArticleTranslation") -> None:
+        article = self.master
+        if not article.first_published_at:
+            return
+        if previous.slug != self.slug:
+            ArticleSlugRedirect.objects.update_or_create(
+                language_code=self.language_code, old_slug=previous.slug, defaults={"article": article}
+            )
+        ArticleSlugRedirect.objects.filter(language_code=self.language_code, old_slug=self.slug).delete()
+        if any(getattr(previous, name) != getattr(self, name) for name in self.CONTENT_FIELDS):
+            Article.objects.filter(pk=article.pk).update(content_updated_at=timezone.now())
+
+
+class ArticleSlugRedirect(models.Model):
+    """An article's former slug: its old URL answers with a permanent redirect."""
+
+    language_code = models.CharField(max_length=15)
+    old_slug = models.SlugField(max_length=250, allow_unicode=True)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="slug_redirects")
+
+    class Meta:
+        unique_together = [("language_code", "old_slug")]
+
+    def __str__(self):
+        return f"{self.old_slug} → {self.article}"

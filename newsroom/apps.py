@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _sync_roles(**kwargs):
+    from newsroom.roles import sync_roles
+
+    sync_roles()
+
+
+class NewsroomConfig(AppConfig):
+    name = "newsroom"
+    verbose_name = "Midad"
+
+    def ready(self):
+        # post_migrate is Django's documented hook for data that depends on permissions.
+        # It is sent once per app with models (this one has none); auth creates each
+        # app's permissions in its own receiver first, so after the last app the roles
+        # are complete. Syncing is idempotent and cheap.
+        post_migrate.connect(_sync_roles, dispatch_uid="newsroom.sync_roles")

@@ -1,0 +1,62 @@
+"""One place that builds test objects."""
+
+from datetime import timedelta
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from articles.models import Article, AuthorProfile, Section
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.com")
+    is_staff = True
+    password = factory.PostGenerationMethodCall("set_password", "secret-pass-123")
+
+    @factory.post_generation
+    def role(user, create, extracted, **kwargs):
+        if extracted:
+            user.groups.add(Group.objects.get(name=extracted))
+        user.save()
+
+
+class SectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Section
+
+    name = factory.Sequence(lambda n: f"قسم {n}")
+
+
+class AuthorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AuthorProfile
+
+    user = factory.SubFactory(UserFactory)
+    display_name = factory.Sequence(lambda n: f"كاتب {n}")
+
+
+class ArticleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Article
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"خبر رقم {n} عن الاقتصاد")
+    dek = "مقدمة قصيرة للخبر."
+    body = "<p>نص الخبر.</p>"
+    section = factory.SubFactory(SectionFactory)
+    author = factory.SubFactory(AuthorFactory)
+    status = Article.Status.PUBLISHED
+    publish_at = factory.LazyFunction(lambda: timezone.now() - timedelta(hours=1))
+
+    @factory.post_generation
+    def tags(article, create, extracted, **kwargs):
+        if extracted:
+            article.tags.set(extracted)
