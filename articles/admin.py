@@ -7,7 +7,7 @@ from django.db.models import Count
 from django.http import JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import path
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from parler.admin import TranslatableAdmin
 from parler.forms import TranslatableModelForm
@@ -191,7 +191,7 @@ class TagListFilter(admin.SimpleListFilter):
 
 
 class MineListFilter(admin.SimpleListFilter):
-    title = _("الكاتب")
+    title = _("المُنشئ")
     parameter_name = "mine"
 
     def lookups(self, request, model_admin):
@@ -211,8 +211,7 @@ class ArticleAdmin(VersionAdmin, TranslatableAdmin):
         "section",
         "author",
         "publish_at",
-        "is_breaking",
-        "is_featured",
+        "flags",
         "language_column",
     ]
     list_display_links = ["thumbnail", "title_column"]
@@ -292,6 +291,13 @@ class ArticleAdmin(VersionAdmin, TranslatableAdmin):
         state = "scheduled" if article.is_scheduled else article.status
         return format_html(
             '<span class="midad-status midad-status--{}">{}</span>', state, article.display_status
+        )
+
+    @admin.display(description=_("إشارات"))
+    def flags(self, article):
+        badges = [(article.is_breaking, "breaking", _("عاجل")), (article.is_featured, "featured", _("رئيسية"))]
+        return format_html_join(
+            " ", '<span class="midad-flag midad-flag--{}">{}</span>', ((kind, label) for on, kind, label in badges if on)
         )
 
     def _set_status(self, request, queryset, status, done_message):

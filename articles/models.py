@@ -4,6 +4,8 @@ import math
 import re
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.search import SearchVector
 from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -408,13 +410,23 @@ class ArticleTranslation(TranslatedFieldsModel):
         _("تصحيح"), blank=True, help_text=_("ملاحظة تصحيح علنية تظهر في أسفل المقال.")
     )
     reading_minutes = models.PositiveSmallIntegerField(_("دقائق القراءة"), default=1, editable=False)
+    # Arabic-normalised copies that search reads (see articles/search.py).
+    search_title = models.CharField(max_length=250, editable=False, default="")
+    search_document = models.TextField(editable=False, default="")
 
     class Meta:
         unique_together = [("language_code", "master"), ("language_code", "slug")]
+        indexes = [
+            GinIndex(SearchVector("search_document", config="arabic"), name="article_search_vector_idx"),
+            GinIndex(OpClass("search_title", name="gin_trgm_ops"), name="article_search_title_trgm_idx"),
+        ]
 
     def save(self, *args, **kwargs):
         self.body = sanitize_body(self.body or "")
-        words = len(re.findall(r"\w+", strip_tags(self.body)))
+        text = strip_tags(self.body)
+        self.search_title = normalize(self.title)
+        self.search_document = normalize(f"{self.title} {self.dek} {text}")
+        words = len(re.findall(r"\w+", text))
         self.reading_minutes = max(1, math.ceil(words / WORDS_PER_MINUTE))
         if not self.slug:
             siblings = ArticleTranslation.objects.filter(language_code=self.language_code).exclude(pk=self.pk)
@@ -436,6 +448,21 @@ class ArticleTranslation(TranslatedFieldsModel):
         ArticleSlugRedirect.objects.filter(language_code=self.language_code, old_slug=self.slug).delete()
         if any(getattr(previous, name) != getattr(self, name) for name in self.CONTENT_FIELDS):
             Article.objects.filter(pk=article.pk).update(content_updated_at=timezone.now())
+
+
+class ArticleViewCount(models.Model):
+    """Reader views of an article in one hour, written in batches (see articles/popularity.py)."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="view_counts")
+    hour = models.DateTimeField()
+    views = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        unique_together = [("article", "hour")]
+        indexes = [models.Index(fields=["hour"], name="article_views_hour_idx")]
+
+    def __str__(self):
+        return f"{self.article_id} @ {self.hour:%Y-%m-%d %H}: {self.views}"
 
 
 class ArticleSlugRedirect(models.Model):

@@ -1,4 +1,6 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from reversion.models import Version
 
@@ -218,3 +220,14 @@ def test_every_admin_save_keeps_a_version_that_can_be_restored(client, editor):
     article = Article.objects.get(pk=article.pk)
     assert article.title == "العنوان الأول"
     assert list(article.tags.names()) == ["أول"]
+
+
+def test_article_list_costs_the_same_queries_for_5_or_25_articles(client, editor):
+    client.force_login(editor)
+    ArticleFactory.create_batch(5, tags=["سياسة", "اقتصاد"])
+    with CaptureQueriesContext(connection) as few:
+        client.get(CHANGELIST)
+    ArticleFactory.create_batch(20, tags=["سياسة", "رياضة"])
+    with CaptureQueriesContext(connection) as many:
+        client.get(CHANGELIST)
+    assert len(many) == len(few)

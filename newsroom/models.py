@@ -1,0 +1,43 @@
+"""Site-wide settings editors change in the admin (not deployment configuration)."""
+
+from django.core.cache import cache
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+CACHE_KEY = "newsroom:site-settings"
+
+
+class SiteSettings(models.Model):
+    """The one row of reader-facing preferences."""
+
+    class Calendar(models.TextChoices):
+        GREGORIAN = "gregorian", _("ميلادي")
+        HIJRI = "hijri", _("هجري (أم القرى)")
+        BOTH = "both", _("ميلادي وهجري")
+
+    class Digits(models.TextChoices):
+        WESTERN = "western", _("أرقام غربية (0123)")
+        ARABIC_INDIC = "arabic_indic", _("أرقام عربية مشرقية (٠١٢٣)")
+
+    calendar = models.CharField(_("التقويم"), max_length=12, choices=Calendar.choices, default=Calendar.BOTH)
+    digits = models.CharField(_("الأرقام"), max_length=12, choices=Digits.choices, default=Digits.WESTERN)
+
+    class Meta:
+        verbose_name = _("إعدادات الموقع")
+        verbose_name_plural = _("إعدادات الموقع")
+
+    def __str__(self):
+        return str(_("إعدادات الموقع"))
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+        cache.delete(CACHE_KEY)
+
+    @classmethod
+    def load(cls) -> "SiteSettings":
+        settings = cache.get(CACHE_KEY)
+        if settings is None:
+            settings, _created = cls.objects.get_or_create(pk=1)
+            cache.set(CACHE_KEY, settings, 300)
+        return settings
