@@ -15,7 +15,7 @@ STOP_DEVDB := $(if $(DATABASE_URL),true,$(PYTHON) -m newsroom.devdb stop)
 export DEBUG ?= 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install run serve test test-fast lint format migrate demo migrations-check bench lock clean help
+.PHONY: install run serve test fonts lint format migrate demo migrations-check bench lock clean help
 
 help:
 	@echo "make run    — set everything up and serve the site on http://$(HOST):$(PORT)"
@@ -31,6 +31,11 @@ $(PYTHON):
 $(VENV)/.installed: requirements.txt requirements-dev.txt | $(PYTHON)
 	$(PYTHON) -m pip install -q -r requirements-dev.txt
 	@touch $@
+
+# Front-end packages: axe-core for the accessibility tests, the fonts' source packages.
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --silent && touch $@; \
+	else echo "!!! npm not found: accessibility tests need axe-core (npm ci) !!!"; fi
 
 install: $(VENV)/.installed
 
@@ -50,7 +55,7 @@ serve: migrate
 	ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost} GUNICORN_BIND=$(HOST):$(PORT) \
 	trap '$(STOP_DEVDB)' EXIT; $(BIN)/gunicorn newsroom.wsgi -c gunicorn.conf.py
 
-test: install
+test: install node_modules/.installed
 	@if [ -x "$(CHROMIUM)" ]; then echo "Chromium found at $(CHROMIUM): end-to-end tests included."; \
 	else echo "!!! NO CHROMIUM at $(CHROMIUM): END-TO-END TESTS WILL FAIL. Install Debian's 'chromium' package. !!!"; fi
 	trap '$(STOP_DEVDB)' EXIT; $(BIN)/pytest -n auto --create-db $(PYTEST_ARGS)
@@ -67,8 +72,18 @@ format: install
 migrations-check: install
 	$(MANAGE) makemigrations --check --dry-run
 
+bench: migrate
+	scripts/bench
+
 lock:
 	scripts/lock
+
+# Refresh the self-hosted fonts from their npm packages (Arabic and Latin subsets only).
+fonts: node_modules/.installed
+	cp node_modules/@fontsource/noto-naskh-arabic/files/noto-naskh-arabic-{arabic,latin}-{400,700}-normal.woff2 static/fonts/
+	cp node_modules/@fontsource/ibm-plex-sans-arabic/files/ibm-plex-sans-arabic-{arabic,latin}-{600,700}-normal.woff2 static/fonts/
+	cp node_modules/@fontsource/noto-naskh-arabic/LICENSE static/fonts/LICENSE-noto-naskh-arabic.txt
+	cp node_modules/@fontsource/ibm-plex-sans-arabic/LICENSE static/fonts/LICENSE-ibm-plex-sans-arabic.txt
 
 clean:
 	rm -rf $(VENV) staticfiles .test-media .pytest_cache .ruff_cache

@@ -295,9 +295,14 @@ class ArticleAdmin(VersionAdmin, TranslatableAdmin):
 
     @admin.display(description=_("إشارات"))
     def flags(self, article):
-        badges = [(article.is_breaking, "breaking", _("عاجل")), (article.is_featured, "featured", _("رئيسية"))]
+        badges = [
+            (article.is_breaking, "breaking", _("عاجل")),
+            (article.is_featured, "featured", _("رئيسية")),
+        ]
         return format_html_join(
-            " ", '<span class="midad-flag midad-flag--{}">{}</span>', ((kind, label) for on, kind, label in badges if on)
+            " ",
+            '<span class="midad-flag midad-flag--{}">{}</span>',
+            ((kind, label) for on, kind, label in badges if on),
         )
 
     def _set_status(self, request, queryset, status, done_message):

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import override, pgettext_lazy
 from django_prose_editor.fields import ProseEditorField
 from parler.fields import TranslationsForeignKey
 from parler.managers import TranslatableManager, TranslatableQuerySet
@@ -366,6 +366,27 @@ class Article(TranslatableModel):
     def was_updated(self) -> bool:
         """Readers see an "updated" time only for real content edits after publication."""
         return bool(self.content_updated_at and self.publish_at and self.content_updated_at > self.publish_at)
+
+    def related(self, limit: int = 4):
+        """Other published articles sharing the most tags with this one, newest first."""
+        return (
+            Article.objects.published()
+            .filter(tags__in=self.tags.all())
+            .exclude(pk=self.pk)
+            .annotate(shared_tags=models.Count("tags"))
+            .order_by("-shared_tags", "-publish_at")
+            .for_listing()[:limit]
+        )
+
+    def translation_urls(self) -> dict[str, str]:
+        """The URL of each language version that exists, for the language switch and hreflang."""
+        urls = {}
+        for translation in self.translations.all():
+            with override(translation.language_code):
+                urls[translation.language_code] = reverse(
+                    "articles:detail", kwargs={"slug": translation.slug}
+                )
+        return urls
 
     @classmethod
     def statuses_for(cls, user) -> list[str]:

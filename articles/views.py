@@ -1,15 +1,28 @@
 """Reader pages. Every query starts from Article.objects.published() (or visible_to() for
 editors previewing a draft)."""
 
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
-from django.utils.cache import add_never_cache_headers
-from django.utils.translation import get_language
-from django.views.generic import DetailView, ListView, TemplateView
+from itertools import groupby
 
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.translation import get_language
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+from django.views.generic import DetailView, ListView, TemplateView
+from django.views.generic.dates import MonthArchiveView
+
+from articles import popularity
+from articles.context_processors import ticker_articles
 from articles.models import Article, ArticleSlugRedirect, AuthorProfile, Section, Tag, TagRedirect
+from articles.search import search_articles
+from articles.seo import news_article_jsonld
 
 PAGE_SIZE = 12
+SECTION_BLOCK_SIZE = 4
 
 
 class HomeView(TemplateView):
@@ -17,11 +30,39 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         published = Article.objects.published().for_listing()
+        lead = published.filter(is_featured=True).first() or published.first()
+        latest = published.exclude(pk=getattr(lead, "pk", None))[:8]
         return super().get_context_data(
-            lead=published.filter(is_featured=True).first(),
-            latest=published[:PAGE_SIZE],
+            lead=lead,
+            latest=latest,
+            section_blocks=self.section_blocks(published),
+            most_read_day=popularity.most_read(hours=24),
+            most_read_week=popularity.most_read(hours=24 * 7),
             **kwargs,
         )
+
+    @staticmethod
+    def section_blocks(published):
+        """The newest few articles of every section in the menu, in one query."""
+        ranked = published.annotate(
+            position=Window(RowNumber(), partition_by=F("section_id"), order_by=F("publish_at").desc())
+        ).filter(position__lte=SECTION_BLOCK_SIZE, section__in_navigation=True)
+        rows = sorted(ranked, key=lambda article: (article.section.position, article.section_id))
+        return [(section, list(articles)) for section, articles in groupby(rows, key=lambda a: a.section)]
+
+
+class TickerView(TemplateView):
+    """The ticker's list alone, fetched by the page every minute to refresh itself."""
+
+    template_name = "includes/ticker_items.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(ticker_articles=ticker_articles(), **kwargs)
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        patch_cache_control(response, public=True, max_age=30)
+        return response
 
 
 class ArticleDetailView(DetailView):
@@ -56,6 +97,16 @@ class ArticleDetailView(DetailView):
             add_never_cache_headers(response)  # a preview must never land in a shared cache
         return response
 
+    def get_context_data(self, **kwargs):
+        article = self.object
+        return super().get_context_data(
+            related=article.related(),
+            translation_urls=article.translation_urls(),
+            canonical_url=self.request.build_absolute_uri(article.get_absolute_url()),
+            structured_data=news_article_jsonld(article, self.request),
+            **kwargs,
+        )
+
 
 class ArticleListView(ListView):
     """Articles of one section, tag or author, newest first, paginated."""
@@ -64,23 +115,30 @@ class ArticleListView(ListView):
     context_object_name = "articles"
     paginate_by = PAGE_SIZE
     heading = None  # the section, tag or author, set by each subclass
+    feed_url = None
 
     def get_queryset(self):
         return Article.objects.published().for_listing()
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(heading=self.heading, **kwargs)
+        return super().get_context_data(heading=self.heading, feed_url=self.feed_url, **kwargs)
 
 
 class SectionView(ArticleListView):
     def get_queryset(self):
-        self.heading = get_object_or_404(Section.objects.translated(slug=self.kwargs["slug"]))
+        sections = Section.objects.filter(translations__slug=self.kwargs["slug"]).distinct()  # any language
+        self.heading = get_object_or_404(sections)
+        self.feed_url = reverse("feed_section", kwargs={"slug": self.kwargs["slug"]})
         return super().get_queryset().filter(section=self.heading)
 
 
 class AuthorView(ArticleListView):
+    template_name = "articles/author.html"
+
     def get_queryset(self):
-        self.heading = get_object_or_404(AuthorProfile, slug=self.kwargs["slug"])
+        self.heading = get_object_or_404(
+            AuthorProfile.objects.select_related("photo"), slug=self.kwargs["slug"]
+        )
         return super().get_queryset().filter(author=self.heading)
 
 
@@ -91,7 +149,51 @@ class TagView(ArticleListView):
             moved = get_object_or_404(TagRedirect.objects.select_related("tag"), old_slug=kwargs["slug"])
             return redirect(moved.tag, permanent=True)
         self.heading = tag
+        self.feed_url = reverse("feed_tag", kwargs={"slug": tag.slug})
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         return super().get_queryset().filter(tags=self.heading)
+
+
+class ArchiveMonthView(MonthArchiveView):
+    template_name = "articles/archive_month.html"
+    context_object_name = "articles"
+    date_field = "publish_at"
+    month_format = "%m"
+    paginate_by = PAGE_SIZE
+    allow_empty = True
+
+    def get_queryset(self):
+        return Article.objects.published().for_listing()
+
+
+class ArchiveIndexView(TemplateView):
+    template_name = "articles/archive_index.html"
+
+    def get_context_data(self, **kwargs):
+        months = Article.objects.published().dates("publish_at", "month", order="DESC")
+        return super().get_context_data(months=months, **kwargs)
+
+
+class SearchView(ListView):
+    template_name = "articles/search.html"
+    context_object_name = "articles"
+    paginate_by = PAGE_SIZE
+
+    def get_queryset(self):
+        self.query = self.request.GET.get("q", "").strip()[:200]
+        return search_articles(self.query, language=get_language()).for_listing()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(query=self.query, **kwargs)
+
+
+@csrf_exempt  # a view beacon carries no user state; the same-origin check below stands in
+@require_POST
+def record_view(request, pk):
+    """Counts one reader view of an article, sent by the page's script (never cached)."""
+    if request.headers.get("Sec-Fetch-Site", "same-origin") != "same-origin":
+        return HttpResponseBadRequest()
+    popularity.record_view(pk, request.headers.get("User-Agent", ""))
+    return HttpResponse(status=204)

@@ -22,6 +22,7 @@ ROLE_PERMISSIONS = {
             "add_authorprofile", "change_authorprofile", "view_authorprofile",
             "add_mediaimage", "change_mediaimage", "delete_mediaimage", "view_mediaimage",
         ],
+        "newsroom": ["view_sitesettings", "change_sitesettings"],
     },
     "Moderator": {
         "comments": ["view_comment", "change_comment", "moderate_comment"],

@@ -12,5 +12,6 @@ from newsroom.settings import *  # noqa: F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast; tests only
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
+SERVE_MEDIA = True  # the browser tests show uploaded images
 WHITENOISE_USE_FINDERS = True  # serve static files without collectstatic
 WHITENOISE_AUTOREFRESH = True

@@ -15,12 +15,18 @@ admin.site.index_title = _("إدارة المحتوى")
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("articles.seo_urls")),  # feeds, sitemaps, robots.txt
 ]
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("", include("articles.urls")),
     prefix_default_language=False,
 )
+
+
+def serve_media(request, path):
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
 if settings.SERVE_MEDIA:
-    media_prefix = settings.MEDIA_URL.lstrip("/")
-    urlpatterns += [re_path(rf"^{media_prefix}(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})]
+    urlpatterns += [re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$", serve_media)]

@@ -1,0 +1,169 @@
+"""Honest "most read": reader views counted in memory, written to the database in batches.
+
+A page stays cacheable because its view is counted by a separate beacon request
+(articles.views.record_view). Writing a row on every beacon would turn each reader into a
+database write, so each worker process adds views to an in-memory counter and upserts the
+sums every FLUSH_EVERY_SECONDS or FLUSH_EVERY_VIEWS. The upsert *adds* to the stored
+count, so the buffers of many gunicorn workers (and hosts) add up.
+"""
+
+import atexit
+import logging
+import re
+import threading
+import time
+from collections import Counter
+from datetime import datetime, timedelta
+
+from django.core.cache import cache
+from django.db import DatabaseError, connection
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from articles.models import Article, ArticleViewCount
+
+FLUSH_EVERY_SECONDS = 30
+FLUSH_EVERY_VIEWS = 200
+MOST_READ_CACHE_SECONDS = 5 * 60
+MAX_ARTICLE_ID = 2**63 - 1  # a BigAutoField; a larger id from the URL would fail the whole batch
+
+logger = logging.getLogger(__name__)
+
+# Crawlers, link previews, uptime monitors, headless browsers and HTTP libraries.
+# "bot" spares the CUBOT phone brand, whose browsers are real readers.
+_BOT_USER_AGENT = re.compile(
+    r"(?<!cu)bot|crawl|spider|slurp|archiver|facebookexternalhit|facebookcatalog|meta-externalagent"
+    r"|embedly|preview|whatsapp|headless|phantomjs|selenium|puppeteer|playwright|lighthouse"
+    r"|pagespeed|gtmetrix|pingdom|uptime|monitor|curl|wget|python-requests|python-urllib|aiohttp"
+    r"|httpx|go-http-client|okhttp|java/|libwww|scrapy|axios|node-fetch",
+    re.IGNORECASE,
+)
+
+ViewKey = tuple[int, datetime]  # (article id, UTC hour)
+
+
+def is_bot(user_agent: str) -> bool:
+    """Whether a request comes from software rather than a reader; no User-Agent counts as software."""
+    return not user_agent.strip() or _BOT_USER_AGENT.search(user_agent) is not None
+
+
+class _ViewBuffer:
+    """This process's pending views, shared by its threads under one lock."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._counts: Counter[ViewKey] = Counter()
+        self._pending = 0
+        self._last_flush = time.monotonic()
+        self._backing_off = False
+
+    def add(self, key: ViewKey) -> bool:
+        """Count one view; returns whether a flush is due."""
+        with self._lock:
+            self._counts[key] += 1
+            self._pending += 1
+            if time.monotonic() - self._last_flush >= FLUSH_EVERY_SECONDS:
+                return True
+            # After a failed write, wait for the timer rather than retrying on every view.
+            return self._pending >= FLUSH_EVERY_VIEWS and not self._backing_off
+
+    def take(self) -> Counter[ViewKey]:
+        """Empty the buffer and return what it held; a concurrent flush then gets nothing twice."""
+        with self._lock:
+            counts, self._counts = self._counts, Counter()
+            self._pending = 0
+            self._last_flush = time.monotonic()
+            self._backing_off = False
+            return counts
+
+    def give_back(self, counts: Counter[ViewKey]) -> None:
+        """Return counts whose write failed, so the next flush retries them."""
+        with self._lock:
+            self._counts.update(counts)
+            self._pending += counts.total()
+            self._backing_off = True
+
+
+_buffer = _ViewBuffer()
+
+
+def record_view(article_id: int, user_agent: str) -> bool:
+    """Count one reader view unless `user_agent` is a bot; returns whether it counted.
+
+    Views accumulate in this process's memory (a thread-safe Counter keyed by (article_id,
+    hour)) and are written by flush() when FLUSH_EVERY_SECONDS have passed since the last
+    flush or FLUSH_EVERY_VIEWS views are pending. No query runs unless a flush is due.
+    """
+    if is_bot(user_agent) or not 0 < article_id <= MAX_ARTICLE_ID:
+        return False
+    hour = timezone.now().replace(minute=0, second=0, microsecond=0)
+    if _buffer.add((article_id, hour)):
+        try:
+            flush()
+        except DatabaseError:
+            # The counts are back in the buffer; the reader's beacon should not fail for it.
+            logger.exception("Could not write article view counts; will retry")
+    return True
+
+
+def flush() -> int:
+    """Write pending counts with one upsert that adds to stored counts; returns rows written.
+
+    The buffer is swapped out under the lock and written outside it, so readers' threads
+    never wait on the database. Views of articles deleted meanwhile are dropped. If the
+    write fails, the counts go back into the buffer and the error propagates.
+    """
+    counts = _buffer.take()
+    if not counts:
+        return 0
+    try:
+        return _write(counts)
+    except DatabaseError:
+        _buffer.give_back(counts)
+        raise
+
+
+def _write(counts: Counter[ViewKey]) -> int:
+    """One INSERT … ON CONFLICT that adds `counts` to the hourly rows of existing articles."""
+    quote = connection.ops.quote_name
+    views_table, articles_table = quote(ArticleViewCount._meta.db_table), quote(Article._meta.db_table)
+    keys = list(counts)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {views_table} (article_id, hour, views)
+            SELECT pending.article_id, pending.hour, pending.views
+            FROM unnest(%s::bigint[], %s::timestamptz[], %s::integer[]) AS pending(article_id, hour, views)
+            WHERE EXISTS (SELECT 1 FROM {articles_table} WHERE id = pending.article_id)
+            ON CONFLICT (article_id, hour) DO UPDATE SET views = {views_table}.views + EXCLUDED.views
+            """,
+            [[article_id for article_id, _ in keys], [hour for _, hour in keys], list(counts.values())],
+        )
+        return cursor.rowcount
+
+
+atexit.register(flush)  # a worker that exits cleanly (recycling, graceful restart) loses nothing
+
+
+def most_read(hours: int = 24, limit: int = 5) -> list[Article]:
+    """Published articles with the most views in the last `hours`, most first.
+
+    Every hourly bucket that overlaps the window counts, so "24 hours" may include up to
+    one extra hour. The list is cached for MOST_READ_CACHE_SECONDS per hours, limit and
+    language (translations are prefetched in the active language); each article carries
+    its `recent_views`.
+    """
+    key = f"popularity:most-read:{hours}:{limit}:{get_language()}"
+    articles = cache.get(key)
+    if articles is None:
+        since = timezone.now() - timedelta(hours=hours + 1)
+        articles = list(
+            Article.objects.published()
+            .for_listing()
+            .filter(view_counts__hour__gt=since)
+            .annotate(recent_views=Sum("view_counts__views"))
+            .order_by("-recent_views", "-publish_at", "-pk")[:limit]
+        )
+        cache.set(key, articles, MOST_READ_CACHE_SECONDS)
+    return articles

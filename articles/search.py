@@ -1,0 +1,125 @@
+"""Reader search: Arabic full text with typo and prefix tolerance, ranked by relevance and recency.
+
+Stored text (`ArticleTranslation.search_title` and `.search_document`) and queries both go
+through `newsroom.arabic.normalize`, so spelling variants of a word compare equal. A row
+matches when any of these holds, each answered by a GIN index on the translation table:
+
+- the query as a web-search expression ("quoted phrase", or, -word) on the `arabic`
+  text-search vector of `search_document`;
+- the same words with the last one as a prefix, so a reader still typing "اقتصا" finds
+  "الاقتصاد" (stemmed and unstemmed, since the stemmer mangles some partial words);
+- the trigram word similarity (`<%`) of the query to the title, for typos. Its threshold is
+  PostgreSQL's `pg_trgm.word_similarity_threshold` (0.6 by default): only the operator, not
+  a `word_similarity(...) > x` comparison, can use the trigram index.
+
+Words after a minus sign exclude an article whichever way it matched.
+"""
+
+import re
+from itertools import product
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, TrigramWordSimilarity
+from django.db.models import F, FloatField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Cast, Extract, Now
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from articles.models import Article, ArticleTranslation
+from newsroom.arabic import DIACRITICS, INVISIBLE, normalize
+
+MAX_QUERY_LENGTH = 200
+TITLE_SIMILARITY_WEIGHT = 0.5  # added to the text rank, times the title's trigram similarity
+RECENCY_DAYS = 30  # an article this many days old ranks half as high as a new one
+TERM = re.compile(r"[^\W_]+")  # a query word: letters and digits of normalised text
+# A word of the original text, with its diacritics, tatweel and invisible joiners.
+WORD = re.compile(rf"((?:\w|{DIACRITICS.pattern}|{INVISIBLE.pattern})+)")
+# Letters written attached to an Arabic word: a conjunction (و ف), then a preposition
+# (ب ك ل), then the article (ال, which after ل is written لل), each optional: "وبالاقتصاد".
+ATTACHED_PREFIXES = frozenset(
+    (conjunction + preposition + article).replace("لال", "لل")
+    for conjunction, preposition, article in product(("", "و", "ف"), ("", "ب", "ك", "ل"), ("", "ال"))
+)
+
+
+def search_articles(query: str, language: str = "ar") -> QuerySet[Article]:
+    """Published articles matching `query`, best first; empty queryset for a blank query."""
+    text = normalize(query[:MAX_QUERY_LENGTH])
+    included, excluded = [], []
+    for token in text.split():
+        (excluded if token.startswith("-") else included).extend(TERM.findall(token))
+    if not included:
+        return Article.objects.none()
+
+    *leading, last = included
+    prefix = SearchQuery(f"'{last}':*", config="arabic", search_type="raw") | SearchQuery(
+        f"'{last}':*", config="simple", search_type="raw"
+    )
+    if leading:
+        prefix = SearchQuery(" ".join(leading), config="arabic") & prefix
+    words = SearchQuery(text, config="arabic", search_type="websearch") | prefix
+    terms = " ".join(included)
+
+    translations = ArticleTranslation.objects.filter(language_code=language).alias(
+        vector=SearchVector("search_document", config="arabic")
+    )
+    matching = translations.filter(Q(vector=words) | Q(search_title__trigram_word_similar=terms))
+    if excluded:
+        unwanted = " | ".join(f"'{word}'" for word in excluded)
+        matching = matching.filter(vector=~SearchQuery(unwanted, config="arabic", search_type="raw"))
+    relevance = translations.filter(master=OuterRef("pk")).values(
+        relevance=SearchRank(F("vector"), words, cover_density=True)
+        + TITLE_SIMILARITY_WEIGHT * TrigramWordSimilarity(terms, "search_title")
+    )
+    age_in_days = Cast(Extract(Now() - F("publish_at"), "epoch"), FloatField()) / 86400
+    return (
+        Article.objects.published()
+        .filter(pk__in=matching.values("master_id"))
+        .annotate(rank=Subquery(relevance, output_field=FloatField()) / (1 + age_in_days / RECENCY_DAYS))
+        .order_by("-rank", "-publish_at", "-pk")
+    )
+
+
+def highlight(text: str, query: str, max_words: int = 40) -> SafeString:
+    """`text` HTML-escaped, cut to about `max_words` words around the first match, matches in <mark>.
+
+    A word matches when, compared through `normalize`, it starts with a query word, also
+    after removing its attached prefixes (و ف, ب ك ل, ال/لل; see ATTACHED_PREFIXES) and the
+    query word's own "ال": "الاقتصاد" marks "والاقتصاد", "للاقتصاد" and "اقتصادية", but
+    "سلام" does not mark "إسلامي". Query words shorter than two letters are ignored.
+    """
+    stems = set()
+    for term in TERM.findall(normalize(query)):
+        if len(term) >= 2:
+            stems.add(term)
+        if term.startswith("ال") and len(term) >= 5:
+            stems.add(term[2:])
+
+    chunks, matched = [], []
+    for position, chunk in enumerate(text.split()):
+        pieces = WORD.split(chunk)  # words at odd indexes, what separates them at even ones
+        marks = [index % 2 == 1 and _matches(piece, stems) for index, piece in enumerate(pieces)]
+        chunks.append(
+            "".join(
+                f"<mark>{escape(piece)}</mark>" if mark else escape(piece)
+                for piece, mark in zip(pieces, marks, strict=True)
+            )
+        )
+        if any(marks):
+            matched.append(position)
+
+    first_match = matched[0] if matched else 0
+    start = max(0, min(first_match - max_words // 4, len(chunks) - max_words))
+    end = start + max_words
+    snippet = " ".join(chunks[start:end])
+    return mark_safe(("… " if start else "") + snippet + (" …" if end < len(chunks) else ""))
+
+
+def _matches(word: str, stems: set[str]) -> bool:
+    """Whether `word`, with or without its attached prefixes, starts with one of `stems`."""
+    word = normalize(word)
+    return any(
+        word[len(prefix) :].startswith(stem)
+        for prefix in ATTACHED_PREFIXES
+        if word.startswith(prefix)
+        for stem in stems
+    )

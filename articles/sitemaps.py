@@ -1,0 +1,107 @@
+"""What crawlers are told: sitemap.xml (with images), the Google News sitemap and robots.txt."""
+
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import urljoin
+
+from django.conf import settings
+from django.contrib.sitemaps import Sitemap
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from articles.models import Article, Section, Tag
+from articles.seo import PUBLISHER_NAME, image_urls, last_modified, w3c_datetime
+
+NEWS_SITEMAP_WINDOW = timedelta(hours=48)  # Google News reads articles of the last two days only
+NEWS_SITEMAP_LIMIT = 1000  # and at most 1000 of them per sitemap
+
+
+def _latest_publication(**filters: Any) -> Subquery:
+    """When the newest published article matching `filters` was published."""
+    newest = Article.objects.published().filter(**filters).order_by("-publish_at")
+    return Subquery(newest.values("publish_at")[:1])
+
+
+class ArticleSitemap(Sitemap):
+    """Every published article, with the largest rendition of its featured image."""
+
+    def items(self) -> QuerySet[Article]:
+        return Article.objects.published().for_listing().order_by("-publish_at", "-id")
+
+    def lastmod(self, article: Article) -> datetime | None:
+        return last_modified(article)
+
+    def get_urls(
+        self, page: int | str = 1, site: Any = None, protocol: str | None = None
+    ) -> list[dict[str, Any]]:
+        urls = super().get_urls(page=page, site=site, protocol=protocol)
+        for url in urls:
+            image = url["item"].featured_image
+            url["images"] = [urljoin(url["location"], image_urls(image)[0])] if image else []
+        return urls
+
+
+class SectionSitemap(Sitemap):
+    """The sections that have published articles."""
+
+    def items(self) -> QuerySet[Section]:
+        return (
+            Section.objects.annotate(last_published=_latest_publication(section=OuterRef("pk")))
+            .filter(last_published__isnull=False)
+            .prefetch_related("translations")
+        )
+
+    def lastmod(self, section: Section) -> datetime:
+        return section.last_published
+
+
+class TagSitemap(Sitemap):
+    """The tags that have published articles."""
+
+    def items(self) -> QuerySet[Tag]:
+        return Tag.objects.annotate(last_published=_latest_publication(tags=OuterRef("pk"))).filter(
+            last_published__isnull=False
+        )
+
+    def lastmod(self, tag: Tag) -> datetime:
+        return tag.last_published
+
+
+SITEMAPS = {"articles": ArticleSitemap, "sections": SectionSitemap, "tags": TagSitemap}
+
+
+def news_sitemap(request: HttpRequest) -> HttpResponse:
+    """The Google News sitemap: articles published in the last 48 hours, newest first, at most 1000."""
+    since = timezone.now() - NEWS_SITEMAP_WINDOW
+    articles = (
+        Article.objects.published()
+        .filter(publish_at__gte=since)
+        .prefetch_related("translations")
+        .order_by("-publish_at", "-id")[:NEWS_SITEMAP_LIMIT]
+    )
+    entries = [
+        {
+            "location": request.build_absolute_uri(article.get_absolute_url()),
+            "publication_date": w3c_datetime(article.publish_at),
+            "title": article.safe_translation_getter("title", any_language=True),
+        }
+        for article in articles
+    ]
+    context = {"entries": entries, "publication_name": PUBLISHER_NAME, "language": settings.LANGUAGE_CODE}
+    return render(
+        request, "articles/news_sitemap.xml", context, content_type="application/xml; charset=utf-8"
+    )
+
+
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    """robots.txt: crawl everything but the admin and search results, in every language; name the sitemaps."""
+    disallowed = []
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            disallowed += [reverse("admin:index"), reverse("articles:search")]
+    sitemaps = [request.build_absolute_uri(reverse(name)) for name in ("sitemap", "news_sitemap")]
+    context = {"disallowed": disallowed, "sitemaps": sitemaps}
+    return render(request, "articles/robots.txt", context, content_type="text/plain; charset=utf-8")

@@ -1,0 +1,68 @@
+"""Browser tests: a real headless Chromium (Debian's package) driven by Playwright."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
+# to set up data are still plain synchronous calls.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/e2e/" in str(item.fspath):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"No Chromium at {CHROMIUM}: install Debian's 'chromium' package to run the browser tests."
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run", "--disable-quic"],
+        )  # fmt: skip
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A desktop-sized page that fails the test on any request leaving the site."""
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="ar", bypass_csp=False)
+    page = context.new_page()
+    page.set_default_timeout(8000)
+    page.external_requests = []
+    page.on(
+        "request",
+        lambda request: (
+            request.url.startswith((live_server.url, "data:")) or page.external_requests.append(request.url)
+        ),
+    )
+    yield page
+    context.close()
+    assert page.external_requests == [], "pages must make no external requests"
+
+
+@pytest.fixture
+def screenshot():
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+
+    def take(page, name):
+        path = ARTIFACTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take
