@@ -9,8 +9,9 @@ matches when any of these holds, each answered by a GIN index on the translation
 - the same words with the last one as a prefix, so a reader still typing "اقتصا" finds
   "الاقتصاد" (stemmed and unstemmed, since the stemmer mangles some partial words);
 - the trigram word similarity (`<%`) of the query to the title, for typos. Its threshold is
-  PostgreSQL's `pg_trgm.word_similarity_threshold` (0.6 by default): only the operator, not
-  a `word_similarity(...) > x` comparison, can use the trigram index.
+  PostgreSQL's `pg_trgm.word_similarity_threshold`, set to 0.5 for every connection in
+  settings.DATABASES: only the operator, not a `word_similarity(...) > x` comparison, can
+  use the trigram index.
 
 Words after a minus sign exclude an article whichever way it matched.
 """

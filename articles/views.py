@@ -22,7 +22,7 @@ from articles.search import search_articles
 from articles.seo import news_article_jsonld
 
 PAGE_SIZE = 12
-SECTION_BLOCK_SIZE = 4
+SECTION_BLOCK_SIZE = 3
 
 
 class HomeView(TemplateView):

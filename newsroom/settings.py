@@ -85,6 +85,9 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Search tolerates typos through pg_trgm's `<%` operator (index-friendly), whose threshold
+# is this setting; the default 0.6 misses common one-letter typos in Arabic words.
+DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c pg_trgm.word_similarity_threshold=0.5"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache: Redis shared by every worker and host, local memory in development --------

@@ -1,0 +1,194 @@
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from articles import popularity
+from articles.models import Article, ArticleViewCount
+from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def queries_for(client, url) -> int:
+    cache.clear()  # measure the uncached page every time
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(queries)
+
+
+def grow(section, author, count=12):
+    """More articles, each with several tags, in the same section and by the same author."""
+    for n in range(count):
+        ArticleFactory(section=section, author=author, tags=[f"وسم {n}", "مشترك", f"آخر {n}"])
+
+
+@pytest.mark.parametrize("page", ["home", "section", "tag", "author", "search", "archive", "article", "feed"])
+def test_a_page_costs_the_same_queries_whatever_the_number_of_articles_and_tags(client, page):
+    section, author = SectionFactory(name="اقتصاد"), AuthorFactory()
+    article = ArticleFactory(
+        section=section, author=author, title="خبر الاقتصاد الأول", tags=["مشترك", "سوق"]
+    )
+    grow(section, author, count=2)
+    now = timezone.localtime()
+    urls = {
+        "home": "/",
+        "section": section.get_absolute_url(),
+        "tag": "/tag/مشترك/",
+        "author": author.get_absolute_url(),
+        "search": "/search/?q=خبر",
+        "archive": reverse("articles:archive_month", args=[now.year, now.month]),
+        "article": article.get_absolute_url(),
+        "feed": "/feed/",
+    }
+    queries_for(client, urls[page])  # first request: one-off work such as creating the site settings row
+    few = queries_for(client, urls[page])
+    grow(section, author, count=12)
+    assert queries_for(client, urls[page]) == few
+
+
+def test_home_shows_the_lead_latest_section_blocks_and_most_read(client):
+    lead = ArticleFactory(title="القصة الرئيسية اليوم", is_featured=True)
+    popular = ArticleFactory(title="الخبر الأكثر قراءة")
+    ArticleViewCount.objects.create(
+        article=popular, hour=timezone.now().replace(minute=0, second=0, microsecond=0), views=40
+    )
+    html = client.get("/").content.decode()
+    assert html.index("القصة الرئيسية اليوم") < html.index("الأحدث")
+    assert str(lead.section) in html
+    most_read = html[html.index("الأكثر قراءة") :]
+    assert "الخبر الأكثر قراءة" in most_read
+    assert "40 قراءة" in most_read
+
+
+def test_drafts_and_scheduled_articles_never_reach_public_pages(client):
+    section = SectionFactory()
+    ArticleFactory(section=section, title="مسودة لم تنشر", status=Article.Status.DRAFT)
+    ArticleFactory(section=section, title="خبر مجدول للغد", publish_at=timezone.now() + timedelta(days=1))
+    for url in ["/", section.get_absolute_url(), "/search/?q=خبر", "/feed/", "/ticker/"]:
+        html = client.get(url).content.decode()
+        assert "مسودة لم تنشر" not in html
+        assert "خبر مجدول للغد" not in html
+
+
+def test_the_ticker_lists_breaking_news_first_and_its_fragment_refreshes(client):
+    ArticleFactory(title="خبر عادي")
+    ArticleFactory(title="خبر عاجل مهم", is_breaking=True)
+    page = client.get("/").content.decode()
+    ticker = page[page.index('class="ticker"') :]
+    assert ticker.index("خبر عاجل مهم") < ticker.index("خبر عادي")
+    fragment = client.get(reverse("articles:ticker"))
+    assert fragment.status_code == 200
+    assert "<html" not in fragment.content.decode()
+    assert "خبر عاجل مهم" in fragment.content.decode()
+
+
+def test_article_page_has_what_a_reader_and_a_search_engine_need(client):
+    article = ArticleFactory(
+        title="افتتاح مطار جديد",
+        dek="المطار يستقبل أول رحلة.",
+        body="<h2>التفاصيل</h2><p>نص</p>",
+        tags=["نقل", "مطارات"],
+    )
+    related = ArticleFactory(title="توسعة الطرق المؤدية إلى المطار", tags=["مطارات"])
+    html = client.get(article.get_absolute_url()).content.decode()
+    for expected in [
+        "افتتاح مطار جديد",
+        "المطار يستقبل أول رحلة.",
+        str(article.author),
+        str(article.section),
+        "دقيقة قراءة واحدة",
+        'href="#top"',
+        "الذهاب إلى الأعلى",
+        'rel="tag"',
+        "اقرأ أيضاً",
+        related.title,
+        'property="og:title"',
+        'name="twitter:card"',
+        '"@type": "NewsArticle"',
+        'rel="canonical"',
+        "wa.me",
+    ]:
+        assert expected in html, expected
+    assert '<script src="https://' not in html  # share links are plain links
+
+
+def test_article_links_to_its_english_version_only_when_it_exists(client):
+    article = ArticleFactory(title="خبر بالعربية فقط")
+    assert 'hreflang="en"' not in client.get(article.get_absolute_url()).content.decode()
+    article.set_current_language("en")
+    article.title = "Now in English too"
+    article.save()
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert 'hreflang="en"' in html
+    english = client.get("/en/news/now-in-english-too/")
+    assert english.status_code == 200
+    assert '<html lang="en" dir="ltr">' in english.content.decode()
+    assert "Now in English too" in english.content.decode()
+
+
+def test_lists_paginate(client):
+    section = SectionFactory()
+    ArticleFactory.create_batch(14, section=section)
+    first = client.get(section.get_absolute_url()).content.decode()
+    assert 'rel="next"' in first
+    second = client.get(section.get_absolute_url() + "?page=2")
+    assert second.status_code == 200
+    assert len(second.context["articles"]) == 2
+
+
+def test_unknown_pages_get_an_arabic_404_that_looks_like_the_site(client):
+    response = client.get("/news/لا-يوجد-خبر-بهذا-العنوان/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert '<html lang="ar" dir="rtl">' in html
+    assert "لم نجد هذه الصفحة" in html
+    assert "site-header" in html
+
+
+def test_a_server_error_gets_an_arabic_500_page(client, monkeypatch):
+    from articles import views
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(views.HomeView, "get_context_data", broken)
+    client.raise_request_exception = False
+    response = client.get("/")
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert "حدث خطأ مؤقت" in html
+    assert 'dir="rtl"' in html
+
+
+def test_the_view_beacon_counts_readers_but_not_bots(client):
+    article = ArticleFactory()
+    url = reverse("articles:record_view", args=[article.pk])
+    browser = "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 Version/18.0 Safari/604.1"
+    assert client.post(url, HTTP_USER_AGENT=browser).status_code == 204
+    assert client.post(url, HTTP_USER_AGENT="Googlebot/2.1").status_code == 204
+    assert client.post(url, HTTP_USER_AGENT=browser, HTTP_SEC_FETCH_SITE="cross-site").status_code == 400
+    assert client.get(url).status_code == 405
+    popularity.flush()
+    assert ArticleViewCount.objects.get(article=article).views == 1
+
+
+def test_archive_lists_months_and_a_month(client):
+    article = ArticleFactory(title="خبر في الأرشيف")
+    now = timezone.localtime(article.publish_at)
+    index = client.get(reverse("articles:archive")).content.decode()
+    month_url = reverse("articles:archive_month", args=[now.year, now.month])
+    assert month_url in index
+    assert "خبر في الأرشيف" in client.get(month_url).content.decode()
