@@ -23,6 +23,7 @@ from taggit.models import TagBase, TaggedItemBase
 from articles import images
 from articles.richtext import BODY_EXTENSIONS, sanitize_body
 from newsroom.arabic import normalize, unicode_slug
+from newsroom.pagecache import expire_pages
 
 WORDS_PER_MINUTE = 140  # measured reading speed of Arabic prose is lower than English (≈ 230)
 
@@ -161,6 +162,7 @@ class AuthorProfile(models.Model):
             others = AuthorProfile.objects.exclude(pk=self.pk)
             self.slug = unique_slug(self.display_name, lambda slug: others.filter(slug=slug).exists())
         super().save(*args, **kwargs)
+        expire_pages()
 
     def get_absolute_url(self):
         return reverse("articles:author", kwargs={"slug": self.slug})
@@ -336,6 +338,7 @@ class Article(TranslatableModel):
             self.publish_at = self.publish_at or timezone.now()
             self.first_published_at = self.first_published_at or self.publish_at
         super().save(*args, **kwargs)
+        expire_pages()
 
     def get_absolute_url(self):
         return reverse(

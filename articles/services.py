@@ -3,6 +3,7 @@
 from django.db import transaction
 
 from articles.models import Tag, TaggedArticle, TagRedirect
+from newsroom.pagecache import expire_pages
 
 
 @transaction.atomic
@@ -23,4 +24,5 @@ def tag_merge(*, target: Tag, sources) -> int:
         TagRedirect.objects.update_or_create(old_slug=source.slug, defaults={"tag": target})
         source.delete()
     TagRedirect.objects.filter(old_slug=target.slug).delete()
+    expire_pages()
     return moved

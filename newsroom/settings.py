@@ -141,7 +141,9 @@ STORAGES = {
 # --- Security -------------------------------------------------------------------------
 SECURE_CSP = {
     "default-src": [CSP.SELF],
-    "script-src": [CSP.SELF, CSP.NONCE],
+    # The hash allows base.html's one-line inline script, so that cached public pages need
+    # no per-response nonce.
+    "script-src": [CSP.SELF, CSP.NONCE, "'sha256-WZRJfWvsnNCPcxzZwvyhovnZGqhZaC+8gPGPRbx6wTk='"],
     # The hash is the fixed stylesheet the admin's rich-text editor (Tiptap) injects.
     "style-src": [CSP.SELF, CSP.NONCE, "'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='"],
     "img-src": [CSP.SELF, "data:"],

@@ -1,4 +1,7 @@
 import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import translation
 
 from tests.factories import UserFactory
 
@@ -28,3 +31,14 @@ def media_root(settings, tmp_path):
     """Uploaded files of a test go to its own folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
+def fresh_state():
+    """Cached pages, settings and counters, and the language a request activated in this
+    thread, never leak from one test into another."""
+    cache.clear()
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    cache.clear()
+    translation.activate(settings.LANGUAGE_CODE)

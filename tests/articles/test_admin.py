@@ -225,6 +225,7 @@ def test_every_admin_save_keeps_a_version_that_can_be_restored(client, editor):
 def test_article_list_costs_the_same_queries_for_5_or_25_articles(client, editor):
     client.force_login(editor)
     ArticleFactory.create_batch(5, tags=["سياسة", "اقتصاد"])
+    client.get(CHANGELIST)  # warm-up: one-off lookups are not what this test measures
     with CaptureQueriesContext(connection) as few:
         client.get(CHANGELIST)
     ArticleFactory.create_batch(20, tags=["سياسة", "رياضة"])

@@ -14,13 +14,6 @@ from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def queries_for(client, url) -> int:
     cache.clear()  # measure the uncached page every time
     with CaptureQueriesContext(connection) as queries:
