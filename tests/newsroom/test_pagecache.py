@@ -1,11 +1,13 @@
 import pytest
 
+from newsroom.models import SiteSettings
 from tests.factories import ArticleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def test_anonymous_readers_get_the_cached_page_until_content_changes(client, django_assert_num_queries):
+    SiteSettings.load()
     article = ArticleFactory(title="العنوان الأول للخبر")
     assert "العنوان الأول للخبر" in client.get("/").content.decode()
     with django_assert_num_queries(0):
