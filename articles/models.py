@@ -307,6 +307,7 @@ class Article(TranslatableModel):
     )
     is_featured = models.BooleanField(_("القصة الرئيسية"), default=False)
     comments_open = models.BooleanField(_("التعليقات مفتوحة"), default=True)
+    comment_count = models.PositiveIntegerField(_("التعليقات المنشورة"), default=0, editable=False)
     created_at = models.DateTimeField(_("أُنشئ في"), auto_now_add=True)
     updated_at = models.DateTimeField(_("عُدّل في"), auto_now=True)
     content_updated_at = models.DateTimeField(

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "taggit",
     "reversion",
     "django_prose_editor",
+    "django_tasks_db",
     "articles",
     "comments",
     "newsroom",
@@ -112,6 +113,28 @@ USE_I18N = True
 TIME_ZONE = env_str("TIME_ZONE", "Asia/Riyadh")
 USE_TZ = True
 
+# --- Background tasks: run in the request in development, by `manage.py db_worker` in
+# production (queued in PostgreSQL: no broker to run).
+TASKS = {
+    "default": {
+        "BACKEND": "django.tasks.backends.immediate.ImmediateBackend"
+        if DEBUG
+        else "django_tasks_db.DatabaseBackend"
+    }
+}
+
+# --- Email (moderator notifications) -----------------------------------------------
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Midad <no-reply@localhost>")
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")  # links in emails
+
 # --- Content translations (django-parler) and tags ----------------------------------
 PARLER_DEFAULT_LANGUAGE_CODE = "ar"
 PARLER_LANGUAGES = {
@@ -158,6 +181,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+PAGECACHE_BYPASS_COOKIES = ["midad_commenter"]  # see newsroom/pagecache.py
 if not DEBUG:
     # HTTPS is terminated by the proxy in front (nginx, a load balancer), which says so in
     # X-Forwarded-Proto. HTTPS=0 allows a production-like run on plain http://127.0.0.1.

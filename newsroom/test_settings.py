@@ -15,3 +15,5 @@ MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
 SERVE_MEDIA = True  # the browser tests show uploaded images
 WHITENOISE_USE_FINDERS = True  # serve static files without collectstatic
 WHITENOISE_AUTOREFRESH = True
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -1,0 +1,213 @@
+"""Readers' comments on articles, and what moderators decide about them."""
+
+import hashlib
+import hmac
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from articles.models import Article
+from newsroom.pagecache import expire_pages
+
+SETTINGS_CACHE_KEY = "comments:moderation-settings"
+
+
+def ip_hash(ip: str) -> str:
+    """A stable, salted hash of an IP address: raw addresses are never stored."""
+    salt = hashlib.sha256(f"midad-ip:{settings.SECRET_KEY}".encode()).digest()
+    return hmac.new(salt, ip.encode(), hashlib.sha256).hexdigest()[:16]
+
+
+class ModerationSettings(models.Model):
+    """The one row of moderation rules, edited by moderators in the admin."""
+
+    class Mode(models.TextChoices):
+        HOLD_ALL = "hold_all", _("احتجاز كل التعليقات للمراجعة")
+        TRUST_KNOWN = "trust_known", _("نشر تعليقات من سبق قبول تعليق له تلقائياً")
+        HOLD_FLAGGED = "hold_flagged", _("احتجاز ما تعلّمه القواعد فقط")
+
+    mode = models.CharField(_("نمط الإشراف"), max_length=16, choices=Mode.choices, default=Mode.HOLD_ALL)
+    max_links = models.PositiveSmallIntegerField(_("أقصى عدد من الروابط"), default=2)
+    hold_words = models.TextField(
+        _("كلمات تستدعي المراجعة"),
+        blank=True,
+        help_text=_("كلمة أو عبارة في كل سطر؛ يُحتجز التعليق الذي يحتويها."),
+    )
+    banned_words = models.TextField(
+        _("كلمات محظورة"), blank=True, help_text=_("كلمة أو عبارة في كل سطر؛ يُرفض التعليق الذي يحتويها.")
+    )
+    close_after_days = models.PositiveSmallIntegerField(
+        _("إغلاق التعليقات بعد (أيام)"), default=30, help_text=_("0 يعني عدم الإغلاق التلقائي.")
+    )
+    notify_emails = models.TextField(
+        _("إشعار المشرفين بالبريد"), blank=True, help_text=_("عنوان في كل سطر؛ يصله إشعار بكل تعليق محتجز.")
+    )
+
+    class Meta:
+        verbose_name = _("إعدادات الإشراف")
+        verbose_name_plural = _("إعدادات الإشراف")
+
+    def __str__(self):
+        return str(_("إعدادات الإشراف"))
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+        cache.delete(SETTINGS_CACHE_KEY)
+
+    @classmethod
+    def load(cls) -> "ModerationSettings":
+        current = cache.get(SETTINGS_CACHE_KEY)
+        if current is None:
+            current, _created = cls.objects.get_or_create(pk=1)
+            cache.set(SETTINGS_CACHE_KEY, current, 300)
+        return current
+
+    @staticmethod
+    def _lines(text: str) -> list[str]:
+        return [line.strip() for line in text.splitlines() if line.strip()]
+
+    @property
+    def hold_word_list(self) -> list[str]:
+        return self._lines(self.hold_words)
+
+    @property
+    def banned_word_list(self) -> list[str]:
+        return self._lines(self.banned_words)
+
+    @property
+    def notify_list(self) -> list[str]:
+        return self._lines(self.notify_emails)
+
+
+class CommentQuerySet(models.QuerySet):
+    def approved(self):
+        """The only definition of what readers may see of comments."""
+        return self.filter(status=Comment.Status.APPROVED)
+
+    def pending(self):
+        return self.filter(status=Comment.Status.PENDING)
+
+    def reported(self):
+        return self.approved().filter(reports__isnull=False).distinct()
+
+    def by_email(self, email: str):
+        return self.filter(email__iexact=email.strip())
+
+
+class Comment(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("بانتظار المراجعة")
+        APPROVED = "approved", _("منشور")
+        REJECTED = "rejected", _("مرفوض")
+        SPAM = "spam", _("مزعج")
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="comments", verbose_name=_("المقال")
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="replies",
+        verbose_name=_("رداً على"),
+    )
+    name = models.CharField(_("الاسم"), max_length=80)
+    email = models.EmailField(_("البريد الإلكتروني"), max_length=254)
+    website = models.URLField(_("الموقع"), max_length=200, blank=True)
+    text = models.TextField(_("التعليق"), max_length=3000)
+    status = models.CharField(
+        _("الحالة"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    held_reason = models.CharField(_("سبب الاحتجاز"), max_length=200, blank=True)
+    is_featured = models.BooleanField(_("اختيار المحرر"), default=False)
+    staff_author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("رد من فريق التحرير"),
+    )  # fmt: skip
+    ip_hash = models.CharField(_("بصمة عنوان IP"), max_length=16, db_index=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(_("التاريخ"), auto_now_add=True, db_index=True)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("تعليق")
+        verbose_name_plural = _("التعليقات")
+        ordering = ["created_at", "id"]
+        permissions = [("moderate_comment", _("يستطيع الإشراف على التعليقات"))]
+        indexes = [
+            models.Index(fields=["article", "status", "created_at"], name="comment_article_status_idx")
+        ]
+
+    def __str__(self):
+        return f"{self.name}: {self.text[:40]}"
+
+    @property
+    def initials(self) -> str:
+        """What the avatar shows: from the name, never from the email."""
+        words = self.name.split()
+        return "".join(word[0] for word in words[:2]).upper() or "؟"
+
+    @property
+    def avatar_colour(self) -> int:
+        """One of 12 colours (comments.css), chosen by the name so it stays the same."""
+        return int(hashlib.sha256(self.name.encode()).hexdigest()[:4], 16) % 12
+
+
+class CommentReport(models.Model):
+    """A reader's flag on a published comment."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
+    ip_hash = models.CharField(max_length=16)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        unique_together = [("comment", "ip_hash")]
+
+
+class ModerationDecision(models.Model):
+    """Who moved a comment from which state to which, and when."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="decisions")
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    from_status = models.CharField(max_length=10, choices=Comment.Status.choices)
+    to_status = models.CharField(max_length=10, choices=Comment.Status.choices)
+    featured = models.BooleanField(null=True)  # set when the decision (un)featured the comment
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+
+class BlockedCommenter(models.Model):
+    """A commenter whose comments are always held, or refused, by email or IP hash."""
+
+    class Kind(models.TextChoices):
+        ALWAYS_HOLD = "hold", _("احتجاز دائم")
+        BANNED = "ban", _("محظور")
+
+    email = models.EmailField(_("البريد الإلكتروني"), blank=True, db_index=True)
+    ip_hash = models.CharField(_("بصمة عنوان IP"), max_length=16, blank=True, db_index=True)
+    kind = models.CharField(_("الإجراء"), max_length=4, choices=Kind.choices)
+    note = models.CharField(_("ملاحظة"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("معلّق مقيَّد")
+        verbose_name_plural = _("المعلّقون المقيَّدون")
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.email or self.ip_hash}"
+
+
+def refresh_comment_count(article_id: int) -> None:
+    """Keep the article's public comment count (shown on cards) in step, and expire pages."""
+    count = Comment.objects.approved().filter(article_id=article_id).count()
+    Article.objects.filter(pk=article_id).update(comment_count=count)
+    expire_pages()

@@ -1,0 +1,44 @@
+from django import template
+from django.db.models import Prefetch
+
+from comments.forms import CommentForm
+from comments.models import Comment
+from comments.moderation import ModerationPolicy
+from comments.views import PENDING_SESSION_KEY, remembered_commenter
+
+register = template.Library()
+
+
+@register.inclusion_tag("comments/comments.html", takes_context=True)
+def render_comments(context, article):
+    """The comments of an article and the form under it, in a fixed number of queries."""
+    request = context["request"]
+    approved_replies = Prefetch("replies", queryset=Comment.objects.approved().select_related("staff_author"))
+    comments = (
+        Comment.objects.approved()
+        .filter(article=article, parent__isnull=True)
+        .select_related("staff_author")
+        .prefetch_related(approved_replies)
+    )
+    mine = request.session.get(PENDING_SESSION_KEY, []) if hasattr(request, "session") else []
+    form = context.get("comment_form")
+    replying_to = None
+    if form is None:
+        form = CommentForm(
+            initial=remembered_commenter(request) | {"remember": bool(remembered_commenter(request))}
+        )
+        replying_to = request.GET.get("replyto", "")
+    else:
+        replying_to = form.data.get("parent", "")
+    parent = comments.filter(pk=replying_to).first() if str(replying_to).isdigit() else None
+    if parent:
+        form.initial["parent"] = parent.pk
+    return {
+        "request": request,
+        "article": article,
+        "comments": comments,
+        "my_pending": Comment.objects.pending().filter(article=article, pk__in=mine) if mine else [],
+        "form": form,
+        "replying_to": parent,
+        "open": ModerationPolicy().comments_open(article),
+    }

@@ -1,0 +1,102 @@
+"""Readers post and report comments here; the article page shows them (templatetags)."""
+
+import json
+
+from django.contrib import messages
+from django.core import signing
+from django.core.cache import cache
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+
+from articles.views import ArticleDetailView
+from comments.forms import CommentForm
+from comments.models import Comment, ip_hash
+from comments.services import CommentRefused, comment_create, comment_report
+from newsroom.pagecache import substitute_csrf_token
+
+REMEMBER_COOKIE = "midad_commenter"
+REMEMBER_SECONDS = 365 * 24 * 60 * 60
+PENDING_SESSION_KEY = "my_pending_comments"
+DISCARDED_COUNTER = "comments:discarded"
+
+
+def client_ip(request) -> str:
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def remembered_commenter(request) -> dict:
+    """Name and email the reader asked this browser to remember (signed cookie)."""
+    try:
+        return json.loads(request.get_signed_cookie(REMEMBER_COOKIE, salt=REMEMBER_COOKIE))
+    except (KeyError, signing.BadSignature, ValueError):
+        return {}
+
+
+class CommentPostView(ArticleDetailView):
+    """POST a comment to an article: redirect back on success (POST/redirect/GET), or the
+    article page again with the form, its Arabic errors and everything the reader typed."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        self.object = article = self.get_object()
+        form = CommentForm(request.POST)
+        if not form.is_valid():
+            return self.render_with(form, status=400)
+        if form.looks_automated:  # honeypot or too fast: drop silently, look like success
+            count_discarded()
+            return redirect(article.get_absolute_url() + "#comments")
+        data = form.cleaned_data
+        parent = Comment.objects.approved().filter(article=article, pk=data.get("parent")).first()
+        try:
+            comment = comment_create(
+                article=article, name=data["name"], email=data["email"], text=data["text"], website=data["website"],
+                parent=parent, ip_hash=ip_hash(client_ip(request)), user=request.user,
+                user_agent=request.headers.get("User-Agent", ""),
+            )  # fmt: skip
+        except CommentRefused as refusal:
+            form.add_error(None, refusal.message)
+            return self.render_with(form, status=refusal.status)
+
+        if comment.status == Comment.Status.APPROVED:
+            messages.success(request, _("شكراً! نُشر تعليقك."))
+        else:
+            request.session[PENDING_SESSION_KEY] = [*request.session.get(PENDING_SESSION_KEY, []), comment.pk]
+            messages.info(request, _("شكراً! تعليقك بانتظار المراجعة، وسيظهر للقراء بعد موافقة المشرفين."))
+        response = redirect(article.get_absolute_url() + f"#comment-{comment.pk}")
+        if data["remember"]:
+            payload = json.dumps({"name": data["name"], "email": data["email"]})
+            response.set_signed_cookie(
+                REMEMBER_COOKIE, payload, salt=REMEMBER_COOKIE, max_age=REMEMBER_SECONDS, httponly=True, samesite="Lax",
+                secure=request.is_secure(),
+            )  # fmt: skip
+        else:
+            response.delete_cookie(REMEMBER_COOKIE)
+        return response
+
+    def render_with(self, form, status):
+        context = self.get_context_data(object=self.object, comment_form=form)
+        response = self.render_to_response(context, status=status)
+        response.render()
+        return substitute_csrf_token(self.request, response)
+
+
+comment_post = sensitive_post_parameters("email", "name")(CommentPostView.as_view())
+
+
+def count_discarded() -> None:
+    """Silently dropped submissions are counted, for the moderation console."""
+    if not cache.add(DISCARDED_COUNTER, 1, None):
+        cache.incr(DISCARDED_COUNTER)
+
+
+@require_POST
+def report(request, pk):
+    comment = get_object_or_404(Comment.objects.approved().select_related("article"), pk=pk)
+    if comment_report(comment=comment, ip_hash=ip_hash(client_ip(request))):
+        messages.info(request, _("شكراً، سيراجع المشرفون هذا التعليق."))
+    else:
+        messages.info(request, _("سبق أن أبلغت عن هذا التعليق."))
+    return redirect(comment.article.get_absolute_url() + f"#comment-{comment.pk}")
