@@ -168,6 +168,9 @@ class CommentReport(models.Model):
     class Meta:
         unique_together = [("comment", "ip_hash")]
 
+    def __str__(self):
+        return f"{self.comment_id} ← {self.ip_hash}"
+
 
 class ModerationDecision(models.Model):
     """Who moved a comment from which state to which, and when."""
@@ -183,6 +186,9 @@ class ModerationDecision(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.comment_id}: {self.from_status} → {self.to_status}"
 
 
 class BlockedCommenter(models.Model):
