@@ -14,16 +14,13 @@ from articles.views import ArticleDetailView
 from comments.forms import CommentForm
 from comments.models import Comment, ip_hash
 from comments.services import CommentRefused, comment_create, comment_report
+from newsroom.http import client_ip
 from newsroom.pagecache import substitute_csrf_token
 
 REMEMBER_COOKIE = "midad_commenter"
 REMEMBER_SECONDS = 365 * 24 * 60 * 60
 PENDING_SESSION_KEY = "my_pending_comments"
 DISCARDED_COUNTER = "comments:discarded"
-
-
-def client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def remembered_commenter(request) -> dict:

@@ -182,6 +182,8 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 PAGECACHE_BYPASS_COOKIES = ["midad_commenter"]  # see newsroom/pagecache.py
+# How many proxies in front of gunicorn append to X-Forwarded-For (0: none, use the peer).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 if not DEBUG:
     # HTTPS is terminated by the proxy in front (nginx, a load balancer), which says so in
     # X-Forwarded-Proto. HTTPS=0 allows a production-like run on plain http://127.0.0.1.

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from articles.demo import ensure_demo_content
+from comments.demo import ensure_demo_comments
 from newsroom.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, ensure_demo_accounts
 
 
@@ -22,7 +23,8 @@ class Command(BaseCommand):
         with transaction.atomic():
             created = ensure_demo_accounts()
             articles = ensure_demo_content()
-        self.stdout.write(f"Demo articles: {articles} created.")
+            comments = ensure_demo_comments()
+        self.stdout.write(f"Demo articles: {articles} created; demo comments: {comments} created.")
         self.stdout.write(f"Demo accounts: {len(created)} created, {len(DEMO_ACCOUNTS) - len(created)} kept.")
         self.stdout.write(self.style.SUCCESS("Log in at http://127.0.0.1:8000/admin/ with:"))
         for account in DEMO_ACCOUNTS:
