@@ -149,8 +149,8 @@ class Comment(models.Model):
     @property
     def initials(self) -> str:
         """What the avatar shows: from the name, never from the email."""
-        words = self.name.split()
-        return "".join(word[0] for word in words[:2]).upper() or "؟"
+        words = [word.removeprefix("ال") if len(word) > 3 else word for word in self.name.split()]
+        return "".join(word[0] for word in words[:2] if word).upper() or "؟"
 
     @property
     def avatar_colour(self) -> int:
