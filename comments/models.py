@@ -4,14 +4,12 @@ import hashlib
 import hmac
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article
+from newsroom.models import SingletonModel
 from newsroom.pagecache import expire_pages
-
-SETTINGS_CACHE_KEY = "comments:moderation-settings"
 
 
 def ip_hash(ip: str) -> str:
@@ -20,7 +18,7 @@ def ip_hash(ip: str) -> str:
     return hmac.new(salt, ip.encode(), hashlib.sha256).hexdigest()[:16]
 
 
-class ModerationSettings(models.Model):
+class ModerationSettings(SingletonModel):
     """The one row of moderation rules, edited by moderators in the admin."""
 
     class Mode(models.TextChoices):
@@ -45,25 +43,14 @@ class ModerationSettings(models.Model):
         _("إشعار المشرفين بالبريد"), blank=True, help_text=_("عنوان في كل سطر؛ يصله إشعار بكل تعليق محتجز.")
     )
 
+    cache_key = "comments:moderation-settings"
+
     class Meta:
         verbose_name = _("إعدادات الإشراف")
         verbose_name_plural = _("إعدادات الإشراف")
 
     def __str__(self):
         return str(_("إعدادات الإشراف"))
-
-    def save(self, *args, **kwargs):
-        self.pk = 1
-        super().save(*args, **kwargs)
-        cache.delete(SETTINGS_CACHE_KEY)
-
-    @classmethod
-    def load(cls) -> "ModerationSettings":
-        current = cache.get(SETTINGS_CACHE_KEY)
-        if current is None:
-            current, _created = cls.objects.get_or_create(pk=1)
-            cache.set(SETTINGS_CACHE_KEY, current, 300)
-        return current
 
     @staticmethod
     def _lines(text: str) -> list[str]:

@@ -6,10 +6,31 @@ from django.utils.translation import gettext_lazy as _
 
 from newsroom.pagecache import expire_pages
 
-CACHE_KEY = "newsroom:site-settings"
+
+class SingletonModel(models.Model):
+    """A table of exactly one row (pk 1) of settings edited in the admin, read through a
+    shared-cache copy on every request."""
+
+    cache_key: str  # set by each subclass
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+        cache.delete(self.cache_key)
+
+    @classmethod
+    def load(cls):
+        current = cache.get(cls.cache_key)
+        if current is None:
+            current, _created = cls.objects.get_or_create(pk=1)
+            cache.set(cls.cache_key, current, 300)
+        return current
 
 
-class SiteSettings(models.Model):
+class SiteSettings(SingletonModel):
     """The one row of reader-facing preferences."""
 
     class Calendar(models.TextChoices):
@@ -24,6 +45,8 @@ class SiteSettings(models.Model):
     calendar = models.CharField(_("التقويم"), max_length=12, choices=Calendar.choices, default=Calendar.BOTH)
     digits = models.CharField(_("الأرقام"), max_length=12, choices=Digits.choices, default=Digits.WESTERN)
 
+    cache_key = "newsroom:site-settings"
+
     class Meta:
         verbose_name = _("إعدادات الموقع")
         verbose_name_plural = _("إعدادات الموقع")
@@ -32,15 +55,5 @@ class SiteSettings(models.Model):
         return str(_("إعدادات الموقع"))
 
     def save(self, *args, **kwargs):
-        self.pk = 1
         super().save(*args, **kwargs)
-        cache.delete(CACHE_KEY)
         expire_pages()  # every page shows dates
-
-    @classmethod
-    def load(cls) -> "SiteSettings":
-        settings = cache.get(CACHE_KEY)
-        if settings is None:
-            settings, _created = cls.objects.get_or_create(pk=1)
-            cache.set(CACHE_KEY, settings, 300)
-        return settings

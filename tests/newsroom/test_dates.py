@@ -14,7 +14,7 @@ from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import override
 from hijridate import Gregorian
 
-from newsroom.models import CACHE_KEY, SiteSettings
+from newsroom.models import SiteSettings
 from newsroom.templatetags.news_dates import (
     arabic_count,
     digits,
@@ -38,9 +38,9 @@ EN_HIJRI = "19 Jumada al-Akhirah 1448 AH"
 @pytest.fixture(autouse=True)
 def fresh_site_settings():
     """The cached settings row never leaks between tests (the database is rolled back)."""
-    cache.delete(CACHE_KEY)
+    cache.delete(SiteSettings.cache_key)
     yield
-    cache.delete(CACHE_KEY)
+    cache.delete(SiteSettings.cache_key)
 
 
 @pytest.fixture
