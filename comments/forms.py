@@ -6,8 +6,10 @@ from django import forms
 from django.core import signing
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from comments.models import Comment
+from newsroom.arabic import normalize
 
 MIN_FILL_SECONDS = 3  # a person needs longer than this to write a comment
 FORM_MAX_AGE_SECONDS = 24 * 60 * 60
@@ -41,7 +43,7 @@ class CommentForm(forms.Form):
         widget=forms.URLInput(attrs={"autocomplete": "url", "dir": "ltr"}),
     )
     text = forms.CharField(
-        label=_("التعليق"),
+        label=pgettext_lazy("comment", "التعليق"),  # not the image caption of the same msgid
         max_length=Comment._meta.get_field("text").max_length,
         error_messages=required(_("اكتب تعليقك.")) | {
             "max_length": _("التعليق أطول من %(limit_value)d حرف (كتبت %(show_value)d).")
@@ -65,13 +67,13 @@ class CommentForm(forms.Form):
 
     def clean_text(self):
         text = self.cleaned_data["text"]
-        if not LETTER_OR_DIGIT.search(text):
+        if not LETTER_OR_DIGIT.search(normalize(text)):  # tatweel alone is no word
             raise forms.ValidationError(_("التعليق لا يحتوي على كلمات؛ اكتب نصاً مفهوماً."))
         return text
 
     def clean_name(self):
         name = self.cleaned_data["name"]
-        if not LETTER_OR_DIGIT.search(name):
+        if not LETTER_OR_DIGIT.search(normalize(name)):
             raise forms.ValidationError(_("اكتب اسماً يحتوي على حروف."))
         return name
 

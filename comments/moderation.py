@@ -31,15 +31,16 @@ def word_forms(token: str) -> set[str]:
 
 
 def contains_phrase(text: str, phrases: list[str]) -> str | None:
-    """The first listed word or phrase found in `text` as whole words, spelling tricks folded."""
+    """The first listed word or phrase found in `text` as whole words, spelling tricks folded.
+    Prefixes come off the reader's words only: a listed word is matched as written, so that
+    listing "كلب" does not catch "لب" (its "ك" is no prefix)."""
     tokens = [word_forms(token) for token in WORD.findall(normalize(text))]
     for phrase in phrases:
         words = WORD.findall(normalize(phrase))
         if not words:
             continue
-        wanted = [word_forms(word) for word in words]
         for start in range(len(tokens) - len(words) + 1):
-            if all(tokens[start + i] & wanted[i] for i in range(len(words))):
+            if all(words[i] in tokens[start + i] for i in range(len(words))):
                 return phrase
     return None
 

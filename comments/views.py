@@ -7,7 +7,7 @@ from django.core import signing
 from django.core.cache import cache
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
-from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_POST
 
 from articles.views import ArticleDetailView
@@ -80,7 +80,9 @@ class CommentPostView(ArticleDetailView):
         return substitute_csrf_token(self.request, response)
 
 
-comment_post = sensitive_post_parameters("email", "name")(CommentPostView.as_view())
+# An error report must not carry a commenter's address: neither in the POST data nor in the
+# local variables of any frame below the view (cleaned data, SQL parameters).
+comment_post = sensitive_variables()(sensitive_post_parameters("email", "name")(CommentPostView.as_view()))
 
 
 def count_discarded() -> None:

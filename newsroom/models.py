@@ -25,7 +25,10 @@ class SingletonModel(models.Model):
     def load(cls):
         current = cache.get(cls.cache_key)
         if current is None:
-            current, _created = cls.objects.get_or_create(pk=1)
+            # The row normally comes from a migration; creating the defaults here is no
+            # edit, so it bypasses save() and its side effects (expiring every page).
+            cls.objects.bulk_create([cls(pk=1)], ignore_conflicts=True)
+            current = cls.objects.get(pk=1)
             cache.set(cls.cache_key, current, 300)
         return current
 

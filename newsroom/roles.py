@@ -25,7 +25,11 @@ ROLE_PERMISSIONS = {
         "newsroom": ["view_sitesettings", "change_sitesettings"],
     },
     "Moderator": {
-        "comments": ["view_comment", "change_comment", "moderate_comment"],
+        "comments": [
+            "view_comment", "change_comment", "moderate_comment",
+            "view_moderationsettings", "change_moderationsettings",
+            "add_blockedcommenter", "change_blockedcommenter", "delete_blockedcommenter", "view_blockedcommenter",
+        ],
     },
 }  # fmt: skip
 

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "articles",
     "comments",
+    "wordpress",
     "newsroom",
 ]
 
@@ -44,6 +45,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "wordpress.middleware.LegacyRedirectMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -181,7 +183,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-PAGECACHE_BYPASS_COOKIES = ["midad_commenter"]  # see newsroom/pagecache.py
+PAGECACHE_BYPASS_COOKIES = ["midad_commenter", "messages"]  # see newsroom/pagecache.py
 # How many proxies in front of gunicorn append to X-Forwarded-For (0: none, use the peer).
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 if not DEBUG:

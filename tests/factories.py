@@ -63,3 +63,26 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     def tags(article, create, extracted, **kwargs):
         if extracted:
             article.tags.set(extracted)
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    """A reader's comment, published unless told otherwise; the email is never shown."""
+
+    class Meta:
+        model = "comments.Comment"
+        skip_postgeneration_save = True
+
+    article = factory.SubFactory(ArticleFactory)
+    name = factory.Sequence(lambda n: f"قارئ {n}")
+    email = factory.Sequence(lambda n: f"reader{n}@example.com")
+    text = factory.Sequence(lambda n: f"تعليق مفيد رقم {n} على الخبر.")
+    status = "approved"
+    ip_hash = "0123456789abcdef"
+
+    @factory.post_generation
+    def counted(comment, create, extracted, **kwargs):
+        """Keep the article's public comment count in step, as the services do."""
+        if create:
+            from comments.models import refresh_comment_count
+
+            refresh_comment_count(comment.article_id)

@@ -1,0 +1,178 @@
+"""The flood limit holds across gunicorn workers because they count in the same Redis.
+
+Two real gunicorn servers with two workers each run against the test database: one shares
+Redis, the other (the control) keeps each worker's counts in its own memory.
+"""
+
+import http.cookiejar
+import os
+import re
+import secrets
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import psutil
+import pytest
+import redis
+from django.db import connection
+from django.urls import reverse
+
+from comments.forms import MIN_FILL_SECONDS
+from tests.factories import ArticleFactory
+
+ROOT = Path(__file__).resolve().parents[2]
+REDIS_URL = "redis://127.0.0.1:6379/15"
+ATTEMPTS = 6
+RUN = secrets.token_hex(4)  # keys of this run (pages, counters) differ from any other run's
+
+
+def database_url() -> str:
+    """A URL to the test database the test runs in (host may be a unix socket folder)."""
+    db = connection.settings_dict
+    host = db["HOST"] or db.get("OPTIONS", {}).get("host", "")
+    port = db["PORT"] or db.get("OPTIONS", {}).get("port", "")
+    user = urllib.parse.quote(db["USER"] or "", safe="")
+    password = f":{urllib.parse.quote(db['PASSWORD'], safe='')}" if db["PASSWORD"] else ""
+    host = urllib.parse.quote(host, safe="") if host.startswith("/") else host
+    return f"postgres://{user}{password}@{host}{f':{port}' if port else ''}/{db['NAME']}"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None  # a 302 is an answer to look at, not to follow
+
+
+class Server:
+    """`gunicorn newsroom.wsgi` with two workers on a free loopback port."""
+
+    def __init__(self, shared_cache: bool):
+        self.url = f"http://127.0.0.1:{free_port()}"
+        env = {key: value for key, value in os.environ.items() if key not in {"REDIS_URL", "DATABASE_URL"}}
+        env |= {
+            "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+            "DATABASE_URL": database_url(),
+            "DEBUG": "0",
+            "HTTPS": "0",
+            "SECRET_KEY": f"worker-test-{RUN}-" + "k" * 30,
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "GUNICORN_BIND": self.url.removeprefix("http://"),
+            "WEB_CONCURRENCY": "2",
+            "GUNICORN_ACCESSLOG": "",
+        }
+        if shared_cache:
+            env["REDIS_URL"] = REDIS_URL
+        # A file, not a pipe (a full pipe would stall the server); closed by stop().
+        self.log = tempfile.TemporaryFile()  # noqa: SIM115
+        self.process = subprocess.Popen(
+            [str(ROOT / ".venv/bin/gunicorn"), "newsroom.wsgi", "-c", "gunicorn.conf.py"],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=self.log,
+        )  # fmt: skip
+        self.cookies = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(self.cookies), NoRedirects
+        )
+
+    def wait_until_ready(self, seconds=15):
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            assert self.process.poll() is None, self.log_tail()
+            try:
+                if urllib.request.urlopen(self.url + "/robots.txt", timeout=2).status == 200:
+                    return
+            except OSError:
+                time.sleep(0.2)
+        pytest.fail(f"gunicorn did not answer on {self.url} within {seconds} s:\n{self.log_tail()}")
+
+    def log_tail(self) -> str:
+        self.log.seek(0)
+        return self.log.read().decode(errors="replace")[-3000:]
+
+    def workers(self) -> int:
+        return len(psutil.Process(self.process.pid).children())
+
+    def request(self, path, data=None) -> tuple[int, str]:
+        """One request on a new connection (urllib never reuses one), so either worker may answer."""
+        body = urllib.parse.urlencode(data).encode() if data is not None else None
+        try:
+            with self.opener.open(self.url + path, data=body, timeout=10) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as answer:
+            return answer.code, answer.read().decode()
+
+    def post_batch(self, article, batch: int) -> list[int]:
+        """Six comments from one address, each with its own email and text."""
+        status, html = self.request(article.get_absolute_url())
+        assert status == 200
+        form = {
+            name: re.search(rf'name="{name}" value="([^"]+)"', html).group(1)
+            for name in ["csrfmiddlewaretoken", "rendered_at"]
+        }
+        time.sleep(MIN_FILL_SECONDS + 0.2)  # a person's writing time, or the form is a bot's
+        url = reverse("comments:post", kwargs={"slug": article.slug})  # percent-encoded
+        return [
+            self.request(
+                url,
+                form
+                | {"name": "قارئ", "email": f"r{batch}-{n}-{RUN}@example.com", "text": f"رأي {batch}-{n}"},
+            )[0]
+            for n in range(ATTEMPTS)
+        ]
+
+    def stop(self):
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=5)
+        self.log.close()
+
+
+@pytest.fixture
+def shared_redis():
+    client = redis.Redis.from_url(REDIS_URL, socket_timeout=5)
+    client.flushdb()
+    yield client
+    client.flushdb()
+    client.close()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_one_comment_in_the_flood_window_across_two_workers_sharing_redis(shared_redis):
+    article = ArticleFactory(title=f"خبر يعلّق عليه الجميع {RUN}")
+
+    server = Server(shared_cache=True)
+    try:
+        server.wait_until_ready()
+        assert server.workers() == 2
+        statuses = server.post_batch(article, batch=0)
+    finally:
+        server.stop()
+    assert sorted(statuses) == [302] + [429] * (ATTEMPTS - 1), statuses
+    assert article.comments.count() == 1
+    assert shared_redis.keys("*ratelimit:flood:ip:*")  # the count lived in Redis
+
+    control = Server(shared_cache=False)  # each worker counts in its own memory
+    try:
+        control.wait_until_ready()
+        assert control.workers() == 2
+        accepted = 0
+        for batch in range(1, 4):  # the kernel may hand one batch to a single worker
+            accepted += control.post_batch(article, batch=batch).count(302)
+            if accepted > 1:
+                break
+    finally:
+        control.stop()
+    assert accepted > 1, "without a shared cache each worker lets its own comment through"

@@ -1,0 +1,311 @@
+"""Commenting as a reader does it: through the article page, its form and its redirects."""
+
+import hashlib
+import re
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from comments.forms import signer
+from comments.models import Comment, CommentReport, ModerationSettings
+from comments.views import DISCARDED_COUNTER, REMEMBER_COOKIE
+from newsroom.models import SiteSettings
+from tests.factories import ArticleFactory, CommentFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+PENDING_NOTE = "تعليقك بانتظار المراجعة، ولا يراه غيرك الآن."
+
+
+@pytest.fixture
+def clock():
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def article():
+    return ArticleFactory(title="افتتاح الميناء الجديد")
+
+
+def hidden(html, name):
+    return re.search(rf'name="{name}" value="([^"]*)"', html).group(1)
+
+
+def tag(html, name):
+    """The reader's input (or textarea with its text) of a form field."""
+    return re.search(rf'<(?:input|textarea)[^>]*name="{name}"[^>]*>(?:[^<]*</textarea>)?', html).group(0)
+
+
+def send(client, clock, article, query="", ip="127.0.0.1", **fields):
+    """Open the article page, take a few seconds to write, and post the comment form."""
+    html = client.get(article.get_absolute_url() + query, REMOTE_ADDR=ip).content.decode()
+    data = {
+        "rendered_at": hidden(html, "rendered_at"),
+        "csrfmiddlewaretoken": hidden(html, "csrfmiddlewaretoken"),
+    }
+    data |= {"name": "هدى", "email": "huda@example.com", "text": "متى يبدأ التشغيل؟"} | fields
+    clock.shift(10)
+    form = {name: value for name, value in data.items() if value is not None}
+    response = client.post(f"/news/{article.slug}/comment/", form, REMOTE_ADDR=ip)
+    for name, cookie in response.cookies.items():
+        if cookie["max-age"] == 0:  # deleted, as a browser does (the test client keeps it, empty)
+            client.cookies.pop(name, None)
+    return response
+
+
+def test_csrf_protects_the_form_even_on_a_page_served_from_the_cache(
+    article, clock, django_assert_num_queries
+):
+    SiteSettings.load()  # created once, by the first page ever shown
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    first_token = hidden(first.get(article.get_absolute_url()).content.decode(), "csrfmiddlewaretoken")
+    with django_assert_num_queries(0):  # the second reader gets the cached page…
+        cached = second.get(article.get_absolute_url()).content.decode()
+    assert "__csrf_token_placeholder__" not in cached
+    second_token = hidden(cached, "csrfmiddlewaretoken")  # …with a token of their own
+
+    clock.shift(10)
+    url, form = f"/news/{article.slug}/comment/", {"name": "هدى", "email": "huda@example.com", "text": "سؤال"}
+    form["rendered_at"] = hidden(cached, "rendered_at")
+    assert second.post(url, form).status_code == 403  # no token
+    assert second.post(url, form | {"csrfmiddlewaretoken": first_token}).status_code == 403  # someone else's
+    response = second.post(url, form | {"csrfmiddlewaretoken": second_token})
+    assert response.status_code == 302
+    assert Comment.objects.get().text == "سؤال"
+
+
+def test_errors_come_back_next_to_their_fields_with_everything_the_reader_typed(client, clock, article):
+    response = send(
+        client, clock, article, name="", email="huda-at-example", website="not a link",
+        text="نص طويل كتبته بعناية\nفي سطرين", remember="on",
+    )  # fmt: skip
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'aria-invalid="true" aria-describedby="id_name_error"' in tag(html, "name")
+    assert '<ul class="errorlist" id="id_name_error"><li>اكتب اسمك.</li></ul>' in html
+    assert "اكتب بريداً إلكترونياً صحيحاً، مثل name@example.com." in html
+    assert "اكتب رابطاً صحيحاً، مثل https://example.com." in html
+    assert 'value="huda-at-example"' in tag(html, "email")
+    assert 'value="not a link"' in tag(html, "website")
+    assert tag(html, "text").endswith(">\nنص طويل كتبته بعناية\nفي سطرين</textarea>")
+    assert " checked" in tag(html, "remember")
+    assert not Comment.objects.exists()
+
+
+def test_a_posted_comment_redirects_back_and_only_its_author_sees_it_pending(client, clock, article):
+    response = send(client, clock, article, text="تعليقي الأول")
+    comment = Comment.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"{article.get_absolute_url()}#comment-{comment.pk}"
+
+    mine = client.get(response["Location"]).content.decode()
+    assert "شكراً! تعليقك بانتظار المراجعة، وسيظهر للقراء بعد موافقة المشرفين." in mine
+    assert f'comment--pending" id="comment-{comment.pk}"' in mine
+    assert PENDING_NOTE in mine
+    assert "تعليقي الأول" in mine
+
+    stranger = Client().get(article.get_absolute_url()).content.decode()
+    assert "تعليقي الأول" not in stranger
+    assert PENDING_NOTE not in stranger
+
+
+def test_a_published_comment_thanks_its_author_only(client, clock, article):
+    rules = ModerationSettings.load()
+    rules.mode = ModerationSettings.Mode.HOLD_FLAGGED
+    rules.save()
+    response = send(client, clock, article, text="تعليق ينشر فوراً")
+    assert Comment.objects.get().status == Comment.Status.APPROVED
+    mine = client.get(response["Location"]).content.decode()
+    assert "شكراً! نُشر تعليقك." in mine
+    assert "تعليق ينشر فوراً" in mine
+    theirs = Client().get(article.get_absolute_url()).content.decode()
+    assert "تعليق ينشر فوراً" in theirs
+    assert "شكراً! نُشر تعليقك." not in theirs
+
+
+def test_approved_comments_are_shown_oldest_first_with_their_count(client, article):
+    now = timezone.now()
+    for minutes, text in [(5, "الثالث"), (30, "الأول"), (10, "الثاني")]:
+        comment = CommentFactory(article=article, text=text)
+        Comment.objects.filter(pk=comment.pk).update(created_at=now - timedelta(minutes=minutes))
+    CommentFactory(article=article, text="مرفوض", status=Comment.Status.REJECTED)
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert html.index("الأول") < html.index("الثاني") < html.index("الثالث")
+    assert "مرفوض" not in html
+    assert '<h2 class="block-title" id="comments-title">\n    3 تعليقات' in html
+    home = client.get("/").content.decode()
+    assert f'<a href="{article.get_absolute_url()}#comments">3 تعليقات</a>' in home
+
+
+def test_replies_are_one_level_deep_and_the_reply_link_fills_in_the_parent(client, clock, article):
+    top = CommentFactory(article=article, name="منصور")
+    reply = CommentFactory(article=article, parent=top, name="ريم")
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert f'href="?replyto={top.pk}#respond"' in html
+    assert f"?replyto={reply.pk}#" not in html  # replies get no reply link of their own
+    replies = html[html.index("comment-list--replies") :]
+    assert f'id="comment-{reply.pk}"' in replies
+
+    replying = client.get(article.get_absolute_url() + f"?replyto={top.pk}").content.decode()
+    assert f'name="parent" value="{top.pk}"' in replying
+    assert "ردّ على <bdi>منصور</bdi>" in replying
+
+    send(client, clock, article, parent=reply.pk, text="ردّ على الرد")
+    assert Comment.objects.get(text="ردّ على الرد").parent == top
+
+
+def test_staff_replies_editors_picks_and_avatars_are_marked_without_the_email(client, article):
+    editor = UserFactory(username="desk")
+    CommentFactory(article=article, name="فريق مداد", staff_author=editor, email="desk@midad.example")
+    CommentFactory(article=article, name="سارة أحمد", is_featured=True, email="Sara.Private@Mail.example")
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert 'comment--staff"' in html
+    assert '<span class="badge badge--staff">فريق التحرير</span>' in html
+    assert 'comment--featured"' in html
+    assert '<span class="badge badge--pick">اختيار المحرر</span>' in html
+    assert re.search(r'class="comment__avatar comment__avatar--\d+" aria-hidden="true">سأ</span>', html)
+    email = b"sara.private@mail.example"
+    for secret in [
+        "Sara.Private",
+        "gravatar",
+        hashlib.md5(email).hexdigest(),
+        hashlib.sha256(email).hexdigest(),
+    ]:
+        assert secret.lower() not in html.lower()
+
+
+@pytest.mark.parametrize("closed_by", ["editor", "age"])
+def test_closed_comments_show_no_form_and_refuse_posts(client, closed_by):
+    if closed_by == "editor":
+        article = ArticleFactory(comments_open=False)
+    else:
+        rules = ModerationSettings.load()
+        rules.close_after_days = 7
+        rules.save()
+        article = ArticleFactory(publish_at=timezone.now() - timedelta(days=8))
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert 'id="respond"' not in html
+    assert "التعليقات مغلقة على هذا المقال." in html
+    stamp = signer.sign(str(int(timezone.now().timestamp()) - 60))
+    form = {"name": "هدى", "email": "huda@example.com", "text": "متأخر", "rendered_at": stamp}
+    response = client.post(f"/news/{article.slug}/comment/", form)
+    assert response.status_code == 403
+    assert "التعليقات مغلقة على هذا المقال." in response.content.decode()
+    assert not Comment.objects.exists()
+
+
+def test_remember_me_keeps_name_and_email_only_with_consent(client, clock, article):
+    response = send(client, clock, article, text="بدون حفظ")
+    assert response.cookies[REMEMBER_COOKIE].value == ""  # only ever deleted without consent
+    clock.shift(60)
+    response = send(client, clock, article, text="احفظني", remember="on")
+    assert response.cookies[REMEMBER_COOKIE].value
+    assert response.cookies[REMEMBER_COOKIE]["httponly"]
+
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert 'value="هدى"' in tag(html, "name")
+    assert 'value="huda@example.com"' in tag(html, "email")
+    assert " checked" in tag(html, "remember")
+
+    clock.shift(60)
+    response = send(client, clock, article, text="انسني", remember=None)
+    assert response.cookies[REMEMBER_COOKIE].value == ""
+    assert response.cookies[REMEMBER_COOKIE]["max-age"] == 0
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "huda@example.com" not in html
+
+
+def test_a_refused_comment_gets_a_neutral_message_and_nothing_is_stored(client, clock, article):
+    rules = ModerationSettings.load()
+    rules.banned_words = "كلمة قبيحة"
+    rules.save()
+    response = send(client, clock, article, text="هذه كلمة قبيحة")
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert '<div class="form-errors" role="alert"><p>تعذّر نشر تعليقك.</p></div>' in html
+    assert "هذه كلمة قبيحة</textarea>" in html
+    assert not Comment.objects.exists()
+
+
+def test_the_same_comment_twice_is_explained(client, clock, article):
+    send(client, clock, article)
+    clock.shift(60)
+    response = send(client, clock, article)
+    assert response.status_code == 400
+    assert "سبق أن أرسلت هذا التعليق نفسه على هذا المقال." in response.content.decode()
+
+
+@pytest.mark.parametrize("same", ["email", "ip"])
+def test_a_second_comment_within_seconds_is_slowed_down_without_losing_it(client, clock, article, same):
+    send(client, clock, article, text="الأول", ip="192.0.2.1")
+    other = {"email": "other@example.com", "ip": "192.0.2.1"} if same == "ip" else {"ip": "192.0.2.2"}
+    typed = {"name": "هدى س.", "website": "https://huda.example", "text": "الثاني المهم", "remember": "on"}
+    response = send(client, clock, article, **typed, **other)
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert (
+        '<div class="form-errors" role="alert"><p>تمهّل قليلاً: انتظر بضع ثوانٍ قبل إرسال تعليق آخر.</p>' in html
+    )
+    assert 'value="هدى س."' in tag(html, "name")
+    assert f'value="{other.get("email", "huda@example.com")}"' in tag(html, "email")
+    assert 'value="https://huda.example"' in tag(html, "website")
+    assert tag(html, "text").endswith(">\nالثاني المهم</textarea>")
+    assert " checked" in tag(html, "remember")
+    assert Comment.objects.count() == 1
+
+
+@pytest.mark.parametrize(("honeypot", "seconds"), [("http://bot.example", 10), ("", 1)])
+def test_bots_are_turned_away_silently_and_counted(client, clock, article, honeypot, seconds):
+    html = client.get(article.get_absolute_url()).content.decode()
+    clock.shift(seconds)
+    form = {
+        "name": "بوت",
+        "email": "bot@example.com",
+        "text": "اشترِ الآن",
+        "rendered_at": hidden(html, "rendered_at"),
+        "homepage": honeypot,
+    }
+    for _ in range(2):
+        response = client.post(f"/news/{article.slug}/comment/", form)
+        assert response.status_code == 302
+        assert response["Location"] == f"{article.get_absolute_url()}#comments"
+    assert not Comment.objects.exists()
+    assert cache.get(DISCARDED_COUNTER) == 2
+
+
+def test_a_reader_reports_a_comment_once_and_only_they_see_the_thanks(client, article):
+    SiteSettings.load()
+    comment = CommentFactory(article=article)
+    client.get(article.get_absolute_url())  # the page is cached for anonymous readers
+    first = client.post(f"/comments/{comment.pk}/report/", follow=True)
+    assert "شكراً، سيراجع المشرفون هذا التعليق." in first.content.decode()
+    assert "شكراً، سيراجع المشرفون" not in Client().get(article.get_absolute_url()).content.decode()
+    again = client.post(f"/comments/{comment.pk}/report/", follow=True)
+    assert "سبق أن أبلغت عن هذا التعليق." in again.content.decode()
+    assert CommentReport.objects.filter(comment=comment).count() == 1
+    Client(REMOTE_ADDR="192.0.2.50").post(f"/comments/{comment.pk}/report/")
+    assert CommentReport.objects.filter(comment=comment).count() == 2
+
+
+def test_an_article_page_costs_the_same_queries_with_2_or_20_comments_and_their_replies(client, article):
+    def queries() -> int:
+        cache.clear()
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(article.get_absolute_url()).status_code == 200
+        return len(captured)
+
+    editor = UserFactory(username="desk-q")
+    for _ in range(2):
+        CommentFactory(article=article, parent=CommentFactory(article=article), staff_author=editor)
+    queries()  # one-off work such as creating the settings rows
+    few = queries()
+    for _ in range(18):
+        CommentFactory(article=article, parent=CommentFactory(article=article), staff_author=editor)
+    assert Comment.objects.approved().filter(parent=None).count() == 20
+    assert queries() == few
