@@ -8,12 +8,47 @@ from comments.models import Comment, ip_hash, refresh_comment_count
 
 # (article position among the newest, name, email, text, status, reply to the comment at index)
 THREAD = [
-    (0, "أحمد السيد", "ahmed@demo.midad.invalid", "خطوة ممتازة لاقتصاد المدينة، نتمنى أن تُحترم المواعيد هذه المرة.", "approved", None),
-    (0, "Maya K.", "maya@demo.midad.invalid", "هل هناك تقدير لعدد الوظائف المخصصة لأبناء الأحياء القريبة من الميناء؟", "approved", None),
-    (0, "سلمى الحداد", "editor@demo.midad.invalid", "شكراً على سؤالك: التقرير يذكر 4,500 وظيفة مباشرة، وسنتابع التفاصيل.", "approved", 1),
+    (
+        0,
+        "أحمد السيد",
+        "ahmed@demo.midad.invalid",
+        "خطوة ممتازة لاقتصاد المدينة، نتمنى أن تُحترم المواعيد هذه المرة.",
+        "approved",
+        None,
+    ),
+    (
+        0,
+        "Maya K.",
+        "maya@demo.midad.invalid",
+        "هل هناك تقدير لعدد الوظائف المخصصة لأبناء الأحياء القريبة من الميناء؟",
+        "approved",
+        None,
+    ),
+    (
+        0,
+        "سلمى الحداد",
+        "editor@demo.midad.invalid",
+        "شكراً على سؤالك: التقرير يذكر 4,500 وظيفة مباشرة، وسنتابع التفاصيل.",
+        "approved",
+        1,
+    ),
     (0, "يوسف", "yousef@demo.midad.invalid", "أتمنى أن تنشروا خريطة المرحلة الثانية.", "pending", None),
-    (1, "نور الهدى", "noor@demo.midad.invalid", "معلومات مفيدة، شكراً لفريق مداد على التغطية المتوازنة.", "approved", None),
-    (2, "كريم", "karim@demo.midad.invalid", "اشترِ الآن!!! عروض لا تُصدق http://spam.example http://spam.example/2 http://spam.example/3", "spam", None),
+    (
+        1,
+        "نور الهدى",
+        "noor@demo.midad.invalid",
+        "معلومات مفيدة، شكراً لفريق مداد على التغطية المتوازنة.",
+        "approved",
+        None,
+    ),
+    (
+        2,
+        "كريم",
+        "karim@demo.midad.invalid",
+        "اشترِ الآن!!! عروض لا تُصدق http://spam.example http://spam.example/2 http://spam.example/3",
+        "spam",
+        None,
+    ),
 ]
 
 

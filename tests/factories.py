@@ -3,12 +3,25 @@
 from datetime import timedelta
 
 import factory
+from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.management import create_permissions
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from articles.models import Article, AuthorProfile, Section
 from newsroom.roles import sync_roles
+
+
+def ensure_roles():
+    """Transactional tests (browser, gunicorn) flush the database, and what migrate made
+    (permissions, the role groups) does not always come back whole: make it again."""
+    if not Permission.objects.filter(codename="moderate_comment").exists():
+        ContentType.objects.clear_cache()
+        for app_config in apps.get_app_configs():
+            create_permissions(app_config, verbosity=0)
+    sync_roles()
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -25,8 +38,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def role(user, create, extracted, **kwargs):
         if extracted:
-            if not Group.objects.filter(name=extracted).exists():
-                sync_roles()  # a browser test's flush removed the groups the migrations made
+            ensure_roles()
             user.groups.add(Group.objects.get(name=extracted))
         user.save()
 
