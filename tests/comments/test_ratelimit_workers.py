@@ -49,6 +49,29 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def production_env(static_root) -> dict:
+    """The environment of a production-like process on the test database."""
+    env = {key: value for key, value in os.environ.items() if key not in {"REDIS_URL", "DATABASE_URL"}}
+    return env | {
+        "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+        "DATABASE_URL": database_url(),
+        "DEBUG": "0",
+        "HTTPS": "0",
+        "SECRET_KEY": f"worker-test-{RUN}-" + "k" * 30,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "STATIC_ROOT": str(static_root),
+    }
+
+
+@pytest.fixture(scope="module")
+def static_root(tmp_path_factory):
+    """Production settings serve hashed static files: collect them once, like a deploy."""
+    root = tmp_path_factory.mktemp("static")
+    command = [str(ROOT / ".venv/bin/python"), "manage.py", "collectstatic", "--noinput", "-v0"]
+    subprocess.run(command, cwd=ROOT, env=production_env(root), check=True, timeout=180)
+    return root
+
+
 class NoRedirects(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
         return None  # a 302 is an answer to look at, not to follow
@@ -57,16 +80,9 @@ class NoRedirects(urllib.request.HTTPRedirectHandler):
 class Server:
     """`gunicorn newsroom.wsgi` with two workers on a free loopback port."""
 
-    def __init__(self, shared_cache: bool):
+    def __init__(self, shared_cache: bool, static_root):
         self.url = f"http://127.0.0.1:{free_port()}"
-        env = {key: value for key, value in os.environ.items() if key not in {"REDIS_URL", "DATABASE_URL"}}
-        env |= {
-            "DJANGO_SETTINGS_MODULE": "newsroom.settings",
-            "DATABASE_URL": database_url(),
-            "DEBUG": "0",
-            "HTTPS": "0",
-            "SECRET_KEY": f"worker-test-{RUN}-" + "k" * 30,
-            "ALLOWED_HOSTS": "127.0.0.1",
+        env = production_env(static_root) | {
             "GUNICORN_BIND": self.url.removeprefix("http://"),
             "WEB_CONCURRENCY": "2",
             "GUNICORN_ACCESSLOG": "",
@@ -150,10 +166,10 @@ def shared_redis():
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_one_comment_in_the_flood_window_across_two_workers_sharing_redis(shared_redis):
+def test_one_comment_in_the_flood_window_across_two_workers_sharing_redis(shared_redis, static_root):
     article = ArticleFactory(title=f"خبر يعلّق عليه الجميع {RUN}")
 
-    server = Server(shared_cache=True)
+    server = Server(shared_cache=True, static_root=static_root)
     try:
         server.wait_until_ready()
         assert server.workers() == 2
@@ -164,7 +180,7 @@ def test_one_comment_in_the_flood_window_across_two_workers_sharing_redis(shared
     assert article.comments.count() == 1
     assert shared_redis.keys("*ratelimit:flood:ip:*")  # the count lived in Redis
 
-    control = Server(shared_cache=False)  # each worker counts in its own memory
+    control = Server(shared_cache=False, static_root=static_root)  # each worker counts in its own memory
     try:
         control.wait_until_ready()
         assert control.workers() == 2
