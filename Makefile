@@ -48,12 +48,14 @@ demo: migrate
 run: demo
 	trap '$(STOP_DEVDB)' EXIT; $(MANAGE) runserver $(HOST):$(PORT)
 
+# Production settings on plain HTTP (HTTPS=0) and loopback; a real deployment sets its own.
+SERVE_ENV := DEBUG=0 HTTPS=0 SERVE_MEDIA=1 \
+	SECRET_KEY=$${SECRET_KEY:-local-production-like-$$(hostname)-$$(id -u)-serve-key} \
+	ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost}
+
 serve: migrate
-	DEBUG=0 HTTPS=0 SERVE_MEDIA=1 SECRET_KEY=$${SECRET_KEY:-local-production-like-$$(hostname)-$$(id -u)-serve-key} \
-	ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost} $(MANAGE) collectstatic --noinput -v0
-	DEBUG=0 HTTPS=0 SERVE_MEDIA=1 SECRET_KEY=$${SECRET_KEY:-local-production-like-$$(hostname)-$$(id -u)-serve-key} \
-	ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost} GUNICORN_BIND=$(HOST):$(PORT) \
-	trap '$(STOP_DEVDB)' EXIT; $(BIN)/gunicorn newsroom.wsgi -c gunicorn.conf.py
+	$(SERVE_ENV) $(MANAGE) collectstatic --noinput -v0
+	trap '$(STOP_DEVDB)' EXIT; $(SERVE_ENV) GUNICORN_BIND=$(HOST):$(PORT) $(BIN)/gunicorn newsroom.wsgi -c gunicorn.conf.py
 
 test: install node_modules/.installed
 	@if [ -x "$(CHROMIUM)" ]; then echo "Chromium found at $(CHROMIUM): end-to-end tests included."; \
