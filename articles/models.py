@@ -28,11 +28,11 @@ from newsroom.pagecache import expire_pages
 WORDS_PER_MINUTE = 140  # measured reading speed of Arabic prose is lower than English (≈ 230)
 
 
-def unique_slug(text: str, taken) -> str:
-    """A Unicode slug for `text`; `taken(slug)` says whether a candidate is already used."""
+def unique_slug(text: str, others) -> str:
+    """A Unicode slug for `text` that none of the rows in `others` (a queryset) uses yet."""
     base = unicode_slug(text)[:200].strip("-") or "article"
     slug, number = base, 2
-    while taken(slug):
+    while others.filter(slug=slug).exists():
         slug, number = f"{base}-{number}", number + 1
     return slug
 
@@ -68,7 +68,7 @@ class SectionTranslation(TranslatedFieldsModel):
     def save(self, *args, **kwargs):
         if not self.slug:
             siblings = SectionTranslation.objects.filter(language_code=self.language_code).exclude(pk=self.pk)
-            self.slug = unique_slug(self.name, lambda slug: siblings.filter(slug=slug).exists())
+            self.slug = unique_slug(self.name, siblings)
         super().save(*args, **kwargs)
 
 
@@ -160,7 +160,7 @@ class AuthorProfile(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             others = AuthorProfile.objects.exclude(pk=self.pk)
-            self.slug = unique_slug(self.display_name, lambda slug: others.filter(slug=slug).exists())
+            self.slug = unique_slug(self.display_name, others)
         super().save(*args, **kwargs)
         expire_pages()
 
@@ -455,7 +455,7 @@ class ArticleTranslation(TranslatedFieldsModel):
         self.reading_minutes = max(1, math.ceil(words / WORDS_PER_MINUTE))
         if not self.slug:
             siblings = ArticleTranslation.objects.filter(language_code=self.language_code).exclude(pk=self.pk)
-            self.slug = unique_slug(self.title, lambda slug: siblings.filter(slug=slug).exists())
+            self.slug = unique_slug(self.title, siblings)
         previous = ArticleTranslation.objects.filter(pk=self.pk).first() if self.pk else None
         with transaction.atomic():
             super().save(*args, **kwargs)

@@ -500,7 +500,7 @@ class Importer:
         section.name = name
         section.description = content.plain_text(term.description)
         siblings = SectionTranslation.objects.filter(language_code=LANGUAGE)
-        section.slug = unique_slug(slug or name, lambda s: siblings.filter(slug=s).exists())[:80]
+        section.slug = unique_slug(slug or name, siblings)[:80]
         section.save()
         self._remember(Kind.CATEGORY, key, section, digest=digest, parent=parent)
         return "created"
@@ -659,7 +659,7 @@ class Importer:
         siblings = ArticleTranslation.objects.filter(language_code=LANGUAGE)
         if article.pk:
             siblings = siblings.exclude(master_id=article.pk)
-        return unique_slug(item.slug or title, lambda slug: siblings.filter(slug=slug).exists())
+        return unique_slug(item.slug or title, siblings)
 
     def _tag_for(self, term: wxr.ItemTerm) -> int:
         declared = self.tags.get(term.slug) or wxr.Term(taxonomy="post_tag", slug=term.slug, name=term.name)

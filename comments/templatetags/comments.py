@@ -22,11 +22,9 @@ def render_comments(context, article):
     )
     mine = request.session.get(PENDING_SESSION_KEY, []) if hasattr(request, "session") else []
     form = context.get("comment_form")
-    replying_to = None
     if form is None:
-        form = CommentForm(
-            initial=remembered_commenter(request) | {"remember": bool(remembered_commenter(request))}
-        )
+        remembered = remembered_commenter(request)
+        form = CommentForm(initial=remembered | {"remember": bool(remembered)})
         replying_to = request.GET.get("replyto", "")
     else:
         replying_to = form.data.get("parent", "")
