@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class ArticlesConfig(AppConfig):
     name = "articles"
     verbose_name = _("المقالات")
+
+    def ready(self):
+        from articles import fragments  # noqa: F401  (registers the shared fragments)

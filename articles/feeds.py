@@ -22,6 +22,7 @@ from django.utils.xmlutils import SimplerXMLGenerator
 
 from articles.models import Article, Section, Tag, TagRedirect
 from articles.seo import image_urls, last_modified
+from newsroom.cachetags import depends
 
 FEED_SIZE = 30
 MEDIA_RSS_NS = "http://search.yahoo.com/mrss/"
@@ -77,13 +78,23 @@ class LatestArticlesFeed(Feed):
         """The published articles this feed is about; `obj` is what get_object() returned."""
         return Article.objects.published()
 
-    def items(self, obj: Any) -> QuerySet[Article]:
-        return (
+    def list_tags(self, obj: Any) -> list[str]:
+        """Which list this feed is (see newsroom/expiry.py)."""
+        return ["list:latest"]
+
+    def items(self, obj: Any) -> list[Article]:
+        items = list(
             self.articles(obj)
             .for_listing()
+            .select_related("author")
             .prefetch_related("tags")
             .order_by("-publish_at", "-id")[:FEED_SIZE]
         )
+        depends(
+            *self.list_tags(obj),
+            *(tag for item in items for tag in (*item.cache_tags, f"author:{item.author_id}")),
+        )
+        return items
 
     def item_title(self, article: Article) -> str:
         # Escaped, as Django does by default: many readers show titles as HTML.
@@ -137,6 +148,9 @@ class SectionFeed(LatestArticlesFeed):
     def articles(self, section: Section) -> QuerySet[Article]:
         return Article.objects.published().filter(section=section)
 
+    def list_tags(self, section: Section) -> list[str]:
+        return [*section.cache_tags, f"list:section:{section.pk}"]
+
 
 class TagFeed(LatestArticlesFeed):
     """The newest published articles with one tag; the old slug of a merged tag redirects."""
@@ -164,3 +178,6 @@ class TagFeed(LatestArticlesFeed):
 
     def articles(self, tag: Tag) -> QuerySet[Article]:
         return Article.objects.published().filter(tags=tag)
+
+    def list_tags(self, tag: Tag) -> list[str]:
+        return [*tag.cache_tags, f"list:tag:{tag.pk}"]

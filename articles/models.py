@@ -23,7 +23,6 @@ from taggit.models import TagBase, TaggedItemBase
 from articles import images
 from articles.richtext import BODY_EXTENSIONS, sanitize_body
 from newsroom.arabic import normalize, unicode_slug
-from newsroom.pagecache import expire_pages
 
 WORDS_PER_MINUTE = 140  # measured reading speed of Arabic prose is lower than English (≈ 230)
 
@@ -54,6 +53,15 @@ class Section(TranslatableModel):
         return reverse(
             "articles:section", kwargs={"slug": self.safe_translation_getter("slug", any_language=True)}
         )
+
+    @property
+    def cache_tags(self) -> list[str]:
+        return [f"section:{self.pk}"]
+
+    @property
+    def nav_key(self) -> str:
+        """Which menu item is the current page's (see the shared menu fragment)."""
+        return f"section-{self.pk}"
 
 
 class SectionTranslation(TranslatedFieldsModel):
@@ -114,6 +122,10 @@ class MediaImage(models.Model):
             MediaImage.objects.filter(pk=self.pk).update(renditions=self.renditions)
 
     @property
+    def cache_tags(self) -> list[str]:
+        return [f"image:{self.pk}"]
+
+    @property
     def srcset(self) -> str:
         return images.srcset(self.renditions, "webp")
 
@@ -162,10 +174,13 @@ class AuthorProfile(models.Model):
             others = AuthorProfile.objects.exclude(pk=self.pk)
             self.slug = unique_slug(self.display_name, others)
         super().save(*args, **kwargs)
-        expire_pages()
 
     def get_absolute_url(self):
         return reverse("articles:author", kwargs={"slug": self.slug})
+
+    @property
+    def cache_tags(self) -> list[str]:
+        return [f"author:{self.pk}", *([f"image:{self.photo_id}"] if self.photo_id else [])]
 
 
 # --- Tags -------------------------------------------------------------------------------
@@ -198,6 +213,10 @@ class Tag(TagBase):
 
     def get_absolute_url(self):
         return reverse("articles:tag", kwargs={"slug": self.slug})
+
+    @property
+    def cache_tags(self) -> list[str]:
+        return [f"tag:{self.pk}"]
 
 
 class TagRedirect(models.Model):
@@ -241,6 +260,15 @@ class ArticleQuerySet(TranslatableQuerySet):
             .filter(Q(breaking_until__isnull=True) | Q(breaking_until__gt=now))
             .order_by("-breaking_priority", "-publish_at")
         )
+
+    def next_change(self, now):
+        """When the published set next changes by itself: a scheduled article going public or
+        a breaking story leaving the ticker (None if nothing is due)."""
+        due = self.filter(status=Article.Status.PUBLISHED).aggregate(
+            publication=models.Min("publish_at", filter=Q(publish_at__gt=now)),
+            breaking_end=models.Min("breaking_until", filter=Q(is_breaking=True, breaking_until__gt=now)),
+        )
+        return min(filter(None, due.values()), default=None)
 
     def for_listing(self):
         """Everything a list of article cards shows, in a fixed number of queries."""
@@ -339,12 +367,28 @@ class Article(TranslatableModel):
             self.publish_at = self.publish_at or timezone.now()
             self.first_published_at = self.first_published_at or self.publish_at
         super().save(*args, **kwargs)
-        expire_pages()
 
     def get_absolute_url(self):
         return reverse(
             "articles:detail", kwargs={"slug": self.safe_translation_getter("slug", any_language=True)}
         )
+
+    @property
+    def cache_tags(self) -> list[str]:
+        """What a card of this article shows: the article, its section's name, its picture."""
+        image = [f"image:{self.featured_image_id}"] if self.featured_image_id else []
+        return [f"article:{self.pk}", f"section:{self.section_id}", *image]
+
+    @property
+    def page_cache_tags(self) -> list[str]:
+        """What the article's own page shows besides cards: author, tags, comments, the
+        related articles (the lists of its tags)."""
+        tags = [tag for tagged in self.tags.all() for tag in (*tagged.cache_tags, f"list:tag:{tagged.pk}")]
+        return [*self.cache_tags, *self.author.cache_tags, *tags, *self.comment_cache_tags]
+
+    @property
+    def comment_cache_tags(self) -> list[str]:
+        return [f"comments:{self.pk}", "comment-rules"]
 
     @property
     def is_public(self) -> bool:

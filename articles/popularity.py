@@ -15,17 +15,15 @@ import time
 from collections import Counter
 from datetime import datetime, timedelta
 
-from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.db.models import Sum
 from django.utils import timezone
-from django.utils.translation import get_language
 
 from articles.models import Article, ArticleViewCount
 
 FLUSH_EVERY_SECONDS = 30
 FLUSH_EVERY_VIEWS = 200
-MOST_READ_CACHE_SECONDS = 5 * 60
+MOST_READ_SECONDS = 5 * 60  # views are counted all the time; the list is redone this often
 MAX_ARTICLE_ID = 2**63 - 1  # a BigAutoField; a larger id from the URL would fail the whole batch
 
 logger = logging.getLogger(__name__)
@@ -150,20 +148,14 @@ def most_read(hours: int = 24, limit: int = 5) -> list[Article]:
     """Published articles with the most views in the last `hours`, most first.
 
     Every hourly bucket that overlaps the window counts, so "24 hours" may include up to
-    one extra hour. The list is cached for MOST_READ_CACHE_SECONDS per hours, limit and
-    language (translations are prefetched in the active language); each article carries
-    its `recent_views`.
+    one extra hour. Each article carries its `recent_views`. The block that shows it is a
+    shared fragment cached for MOST_READ_SECONDS (articles/fragments.py).
     """
-    key = f"popularity:most-read:{hours}:{limit}:{get_language()}"
-    articles = cache.get(key)
-    if articles is None:
-        since = timezone.now() - timedelta(hours=hours + 1)
-        articles = list(
-            Article.objects.published()
-            .for_listing()
-            .filter(view_counts__hour__gt=since)
-            .annotate(recent_views=Sum("view_counts__views"))
-            .order_by("-recent_views", "-publish_at", "-pk")[:limit]
-        )
-        cache.set(key, articles, MOST_READ_CACHE_SECONDS)
-    return articles
+    since = timezone.now() - timedelta(hours=hours + 1)
+    return list(
+        Article.objects.published()
+        .for_listing()
+        .filter(view_counts__hour__gt=since)
+        .annotate(recent_views=Sum("view_counts__views"))
+        .order_by("-recent_views", "-publish_at", "-pk")[:limit]
+    )

@@ -3,7 +3,6 @@
 from django.db import transaction
 
 from articles.models import Tag, TaggedArticle, TagRedirect
-from newsroom.pagecache import expire_pages
 
 
 @transaction.atomic
@@ -24,5 +23,4 @@ def tag_merge(*, target: Tag, sources) -> int:
         TagRedirect.objects.update_or_create(old_slug=source.slug, defaults={"tag": target})
         source.delete()
     TagRedirect.objects.filter(old_slug=target.slug).delete()
-    expire_pages()
     return moved

@@ -1,6 +1,7 @@
 """What crawlers are told: sitemap.xml (with images), the Google News sitemap and robots.txt."""
 
 from datetime import datetime, timedelta
+from functools import wraps
 from typing import Any
 from urllib.parse import urljoin
 
@@ -14,6 +15,7 @@ from django.utils import timezone, translation
 
 from articles.models import Article, Section, Tag
 from articles.seo import PUBLISHER_NAME, image_urls, last_modified, w3c_datetime
+from newsroom.cachetags import depends
 
 NEWS_SITEMAP_WINDOW = timedelta(hours=48)  # Google News reads articles of the last two days only
 NEWS_SITEMAP_LIMIT = 1000  # and at most 1000 of them per sitemap
@@ -73,6 +75,18 @@ class TagSitemap(Sitemap):
 SITEMAPS = {"articles": ArticleSitemap, "sections": SectionSitemap, "tags": TagSitemap}
 
 
+def sitemap_shows_everything(view):
+    """Sitemaps list every published article, section and tag (see newsroom/expiry.py)."""
+
+    @wraps(view)
+    def declared(request, *args, **kwargs):
+        depends("everything")
+        return view(request, *args, **kwargs)
+
+    return declared
+
+
+@sitemap_shows_everything
 def news_sitemap(request: HttpRequest) -> HttpResponse:
     """The Google News sitemap: articles published in the last 48 hours, newest first, at most 1000."""
     since = timezone.now() - NEWS_SITEMAP_WINDOW

@@ -17,6 +17,6 @@ urlpatterns = [
         name="archive_month",
     ),
     path("search/", cache_public_page(views.SearchView.as_view()), name="search"),
-    path("ticker/", views.TickerView.as_view(), name="ticker"),
+    path("ticker/", views.ticker, name="ticker"),
     path("views/<int:pk>/", views.record_view, name="record_view"),
 ]

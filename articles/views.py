@@ -1,6 +1,7 @@
 """Reader pages. Every query starts from Article.objects.published() (or visible_to() for
 editors previewing a draft)."""
 
+from functools import cached_property
 from itertools import groupby
 
 from django.db.models import F, Window
@@ -16,53 +17,49 @@ from django.views.generic import DetailView, ListView, TemplateView
 from django.views.generic.dates import MonthArchiveView
 
 from articles import popularity
-from articles.context_processors import ticker_articles
 from articles.models import Article, ArticleSlugRedirect, AuthorProfile, Section, Tag, TagRedirect
 from articles.search import search_articles
 from articles.seo import news_article_jsonld
+from newsroom import fragments
+from newsroom.cachetags import depends
 
 PAGE_SIZE = 12
 SECTION_BLOCK_SIZE = 3
 
 
 class HomeView(TemplateView):
+    """The page is one cached region (templates/articles/home.html); these lists are read
+    only when it is rendered."""
+
     template_name = "articles/home.html"
 
-    def get_context_data(self, **kwargs):
-        published = Article.objects.published().for_listing()
-        lead = published.filter(is_featured=True).first() or published.first()
-        latest = published.exclude(pk=getattr(lead, "pk", None))[:8]
-        return super().get_context_data(
-            lead=lead,
-            latest=latest,
-            section_blocks=self.section_blocks(published),
-            most_read_day=popularity.most_read(hours=24),
-            most_read_week=popularity.most_read(hours=24 * 7),
-            **kwargs,
-        )
+    @cached_property
+    def published(self):
+        return Article.objects.published().for_listing()
 
-    @staticmethod
-    def section_blocks(published):
+    @cached_property
+    def lead(self):
+        return self.published.filter(is_featured=True).first() or self.published.first()
+
+    @cached_property
+    def latest(self):
+        return self.published.exclude(pk=getattr(self.lead, "pk", None))[:8]
+
+    @cached_property
+    def section_blocks(self):
         """The newest few articles of every section in the menu, in one query."""
-        ranked = published.annotate(
+        ranked = self.published.annotate(
             position=Window(RowNumber(), partition_by=F("section_id"), order_by=F("publish_at").desc())
         ).filter(position__lte=SECTION_BLOCK_SIZE, section__in_navigation=True)
         rows = sorted(ranked, key=lambda article: (article.section.position, article.section_id))
         return [(section, list(articles)) for section, articles in groupby(rows, key=lambda a: a.section)]
 
 
-class TickerView(TemplateView):
+def ticker(request):
     """The ticker's list alone, fetched by the page every minute to refresh itself."""
-
-    template_name = "includes/ticker_items.html"
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(ticker_articles=ticker_articles(), **kwargs)
-
-    def render_to_response(self, context, **kwargs):
-        response = super().render_to_response(context, **kwargs)
-        patch_cache_control(response, public=True, max_age=30)
-        return response
+    response = HttpResponse(fragments.render("ticker", get_language(), "").value)
+    patch_cache_control(response, public=True, max_age=30, s_maxage=30)
+    return response
 
 
 class ArticleDetailView(DetailView):
@@ -70,7 +67,7 @@ class ArticleDetailView(DetailView):
     template_name = "articles/article_detail.html"
 
     def get_queryset(self):
-        return Article.objects.visible_to(self.request.user).for_listing().prefetch_related("tags")
+        return Article.objects.visible_to(self.request.user).for_listing()
 
     def get_object(self, queryset=None):
         slug, language = self.kwargs["slug"], get_language()
@@ -100,12 +97,19 @@ class ArticleDetailView(DetailView):
     def get_context_data(self, **kwargs):
         article = self.object
         return super().get_context_data(
-            related=article.related(),
             translation_urls=article.translation_urls(),
             canonical_url=self.request.build_absolute_uri(article.get_absolute_url()),
-            structured_data=news_article_jsonld(article, self.request),
             **kwargs,
         )
+
+    # Read by the page's cached regions only when they are rendered.
+    @cached_property
+    def related(self):
+        return self.object.related()
+
+    @cached_property
+    def structured_data(self):
+        return news_article_jsonld(self.object, self.request)
 
 
 class ArticleListView(ListView):
@@ -121,6 +125,7 @@ class ArticleListView(ListView):
         return Article.objects.published().for_listing()
 
     def get_context_data(self, **kwargs):
+        depends(*self.heading.cache_tags, self.list_tag)
         return super().get_context_data(heading=self.heading, feed_url=self.feed_url, **kwargs)
 
 
@@ -129,6 +134,7 @@ class SectionView(ArticleListView):
         sections = Section.objects.filter(translations__slug=self.kwargs["slug"]).distinct()  # any language
         self.heading = get_object_or_404(sections)
         self.feed_url = reverse("feed_section", kwargs={"slug": self.kwargs["slug"]})
+        self.list_tag = f"list:section:{self.heading.pk}"
         return super().get_queryset().filter(section=self.heading)
 
 
@@ -139,6 +145,7 @@ class AuthorView(ArticleListView):
         self.heading = get_object_or_404(
             AuthorProfile.objects.select_related("photo"), slug=self.kwargs["slug"]
         )
+        self.list_tag = f"list:author:{self.heading.pk}"
         return super().get_queryset().filter(author=self.heading)
 
 
@@ -150,6 +157,7 @@ class TagView(ArticleListView):
             return redirect(moved.tag, permanent=True)
         self.heading = tag
         self.feed_url = reverse("feed_tag", kwargs={"slug": tag.slug})
+        self.list_tag = f"list:tag:{tag.pk}"
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
@@ -165,6 +173,7 @@ class ArchiveMonthView(MonthArchiveView):
     allow_empty = True
 
     def get_queryset(self):
+        depends(f"list:archive:{int(self.kwargs['year']):04d}-{int(self.kwargs['month']):02d}")
         return Article.objects.published().for_listing()
 
 
@@ -172,6 +181,7 @@ class ArchiveIndexView(TemplateView):
     template_name = "articles/archive_index.html"
 
     def get_context_data(self, **kwargs):
+        depends("list:latest")
         months = Article.objects.published().dates("publish_at", "month", order="DESC")
         return super().get_context_data(months=months, **kwargs)
 
@@ -183,6 +193,7 @@ class SearchView(ListView):
 
     def get_queryset(self):
         self.query = self.request.GET.get("q", "").strip()[:200]
+        depends("everything")
         return search_articles(self.query, language=get_language()).for_listing()
 
     def get_context_data(self, **kwargs):

@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article
 from newsroom.models import SingletonModel
-from newsroom.pagecache import expire_pages
 
 
 def ip_hash(ip: str) -> str:
@@ -51,10 +50,6 @@ class ModerationSettings(SingletonModel):
 
     def __str__(self):
         return str(_("إعدادات الإشراف"))
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        expire_pages()  # opening or closing comments changes article pages
 
     @staticmethod
     def _lines(text: str) -> list[str]:
@@ -246,8 +241,18 @@ class BlockedCommenter(models.Model):
         return f"{self.get_kind_display()}: {self.email or self.ip_hash}"
 
 
+class RateLimitCounter(models.Model):
+    """Attempts counted for one key of comments/ratelimit.py when the cache cannot count."""
+
+    key = models.CharField(max_length=100, primary_key=True)
+    attempts = models.PositiveIntegerField()
+    window_ends = models.DateTimeField(db_index=True)  # pruning finds the expired rows by it
+
+    def __str__(self):
+        return f"{self.key}: {self.attempts}"
+
+
 def refresh_comment_count(article_id: int) -> None:
-    """Keep the article's public comment count (shown on cards) in step, and expire pages."""
+    """Keep the article's public comment count (shown on cards) in step."""
     count = Comment.objects.approved().filter(article_id=article_id).count()
     Article.objects.filter(pk=article_id).update(comment_count=count)
-    expire_pages()

@@ -18,3 +18,4 @@ class NewsroomConfig(AppConfig):
         # app's permissions in its own receiver first, so after the last app the roles
         # are complete. Syncing is idempotent and cheap.
         post_migrate.connect(_sync_roles, dispatch_uid="newsroom.sync_roles")
+        from newsroom import expiry  # noqa: F401  (connects what each change expires)

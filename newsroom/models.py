@@ -4,12 +4,12 @@ from django.core.cache import cache
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from newsroom.pagecache import expire_pages
+from newsroom.cachetags import request_memo
 
 
 class SingletonModel(models.Model):
-    """A table of exactly one row (pk 1) of settings edited in the admin, read through a
-    shared-cache copy on every request."""
+    """A table of exactly one row (pk 1) of settings edited in the admin, read once per request
+    through a shared-cache copy."""
 
     cache_key: str  # set by each subclass
 
@@ -20,13 +20,21 @@ class SingletonModel(models.Model):
         self.pk = 1
         super().save(*args, **kwargs)
         cache.delete(self.cache_key)
+        request_memo().pop(self.cache_key, None)
 
     @classmethod
     def load(cls):
+        memo = request_memo()
+        if cls.cache_key not in memo:
+            memo[cls.cache_key] = cls._load_shared()
+        return memo[cls.cache_key]
+
+    @classmethod
+    def _load_shared(cls):
         current = cache.get(cls.cache_key)
         if current is None:
             # The row normally comes from a migration; creating the defaults here is no
-            # edit, so it bypasses save() and its side effects (expiring every page).
+            # edit, so it bypasses save() and its side effects (expiring pages).
             cls.objects.bulk_create([cls(pk=1)], ignore_conflicts=True)
             current = cls.objects.get(pk=1)
             cache.set(cls.cache_key, current, 300)
@@ -56,7 +64,3 @@ class SiteSettings(SingletonModel):
 
     def __str__(self):
         return str(_("إعدادات الموقع"))
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        expire_pages()  # every page shows dates

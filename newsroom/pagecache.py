@@ -1,81 +1,157 @@
-"""Whole-page cache for anonymous readers, shared by every worker through the cache backend.
+"""Whole pages for anonymous readers, answered before most of the middleware runs.
 
-A news spike is thousands of identical anonymous requests: they are answered from the
-cache for PAGE_SECONDS. Anything personal is never cached: requests with a session or
-remembered-commenter cookie (editors previewing, readers with a pending comment), non-GET
-requests, and responses that set cookies, are not 200, or say no-cache. Saving content
-calls `expire_pages()`, which bumps a generation number so every cached page is dropped.
+`PageCacheMiddleware` sits right after WhiteNoise. A GET from a reader without a personal
+cookie (session, remembered commenter, flash messages) is looked up under its scheme, host
+and full path; a current page costs two cache round trips and no SQL: the page, then the
+change times of what it shows together with the shared fragments it contains.
 
-Forms on cached pages still need a CSRF token of the reader's own: templates write
-`{% csrf_token_placeholder %}` (newsroom/templatetags/pagecache.py), the cached HTML keeps
-the placeholder, and every response gets the real token substituted on the way out.
+Pages are cached only from views wrapped in `cache_public_page`, and only when the answer is
+a 200 without cookies, `private` or `no-cache`. Such a page carries nothing personal (no
+CSRF token: forms fetch one when a reader starts writing), so shared caches may hold it
+too: it is sent with `s-maxage`, `stale-while-revalidate` and an `ETag`.
+
+Shared fragments — the header's dates, the menu, the ticker, most read, the footer — are
+the same on every page and change on their own schedule. Pages hold a marker for each
+(`{% shared %}`), filled from the fragment cache on every response, so publishing a story
+updates the ticker of every page without expiring a single page.
 """
 
 import hashlib
+import re
+import time
 from functools import wraps
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
-from django.utils.cache import patch_cache_control
-from django.utils.translation import get_language
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date
+
+from newsroom import cachetags, fragments
 
 PAGE_SECONDS = 60
-GENERATION_KEY = "pagecache:generation"
-CSRF_PLACEHOLDER = "__csrf_token_placeholder__"
+STALE_SECONDS = 30  # shared caches may serve a page this long while they fetch a fresh one
+KEPT_HEADERS = ("Content-Type", "Content-Language", "Content-Security-Policy", "X-Frame-Options", "Vary")
+CSRF_FIELD = b'<input type="hidden" name="csrfmiddlewaretoken" value="" data-csrf-field>'
+SHARED_MARKER = re.compile(rb"<!--shared:([a-z_]+):([a-z-]+):([\w-]*)-->")
 
 
-def expire_pages() -> None:
-    """Drop every cached page (they stop being found; the cache evicts them later)."""
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.set(GENERATION_KEY, 1, None)
-
-
-def _cacheable_request(request) -> bool:
+def is_anonymous_get(request) -> bool:
+    """Whether the answer to `request` is the same for every reader (and may be shared)."""
     personal = {settings.SESSION_COOKIE_NAME, *settings.PAGECACHE_BYPASS_COOKIES}
     return request.method in ("GET", "HEAD") and not personal & request.COOKIES.keys()
 
 
-def _cacheable_response(response) -> bool:
-    cache_control = response.get("Cache-Control", "")
-    return response.status_code == 200 and not response.cookies and "no-cache" not in cache_control
-
-
-def substitute_csrf_token(request, response):
-    """Put this reader's CSRF token where the page has placeholders (and keep the page out
-    of shared caches, since it now carries a personal token)."""
-    placeholder = CSRF_PLACEHOLDER.encode()
-    if placeholder in response.content:
-        response.content = response.content.replace(placeholder, get_token(request).encode())
-        patch_cache_control(response, private=True)
-    return response
-
-
 def cache_public_page(view):
-    @wraps(view)
-    def cached_view(request, *args, **kwargs):
-        if not _cacheable_request(request):
-            response = view(request, *args, **kwargs)
-            if hasattr(response, "render"):
-                response.render()
-            return substitute_csrf_token(request, response)
-        generation = cache.get_or_set(GENERATION_KEY, 1, None)
-        path = hashlib.sha256(request.get_full_path().encode()).hexdigest()  # Arabic URLs are long
-        key = f"pagecache:{generation}:{get_language()}:{path}"
-        if hit := cache.get(key):
-            content, content_type = hit
-            response = HttpResponse(content, content_type=content_type)
-        else:
-            response = view(request, *args, **kwargs)
-            if hasattr(response, "render"):
-                response.render()
-            if not _cacheable_response(response):
-                return response
-            cache.set(key, (response.content, response["Content-Type"]), PAGE_SECONDS)
-        patch_cache_control(response, public=True, max_age=PAGE_SECONDS)
-        return substitute_csrf_token(request, response)
+    """Mark a view's answers to anonymous readers as pages the page cache may keep."""
 
-    return cached_view
+    @wraps(view)
+    def marked_view(request, *args, **kwargs):
+        request.page_cacheable = True
+        cachetags.depends("settings")  # every page shows dates in the site's calendar and digits
+        return view(request, *args, **kwargs)
+
+    return marked_view
+
+
+def _page_key(request) -> str:
+    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    return "page:" + hashlib.sha256(address.encode()).hexdigest()  # Arabic URLs are long
+
+
+def _markers(content: bytes) -> list[tuple[str, str, str]]:
+    return [tuple(part.decode() for part in found) for found in SHARED_MARKER.findall(content)]
+
+
+def _fill(content: bytes, markers, found: fragments.Found | None = None) -> tuple[bytes, int]:
+    """`content` with the current shared fragments in place of its markers, and the time
+    (ns) the newest of them was rendered."""
+    newest = 0
+    for name, language, arg in markers:
+        fragment = fragments.render(name, language, arg, found)
+        content = content.replace(f"<!--shared:{name}:{language}:{arg}-->".encode(), fragment.value.encode())
+        newest = max(newest, fragment.rendered_at)
+    return content, newest
+
+
+def _finish(request, response, entry: cachetags.Entry, found=None):
+    """Fill in the shared fragments, then the validators and caching headers of a page that is
+    the same for every reader; answers 304 when the reader's copy is current."""
+    content = entry.value[0]
+    response.content, newest = _fill(content, _markers(content), found)
+    last_modified = max(entry.rendered_at, newest) // 1_000_000_000
+    response["ETag"] = f'"{hashlib.blake2b(response.content, digest_size=16).hexdigest()}"'
+    response["Last-Modified"] = http_date(last_modified)
+    patch_cache_control(
+        response,
+        public=True,
+        max_age=PAGE_SECONDS,
+        s_maxage=PAGE_SECONDS,
+        stale_while_revalidate=STALE_SECONDS,
+    )
+    return get_conditional_response(
+        request, etag=response["ETag"], last_modified=last_modified, response=response
+    )
+
+
+class PageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not is_anonymous_get(request):
+            return self.fill(request, self.get_response(request))
+        key = _page_key(request)
+        if (hit := self.from_cache(request, key)) is not None:
+            return hit
+        started = time.time_ns()
+        with cachetags.collecting() as shown:
+            response = self.get_response(request)
+        if not (getattr(request, "page_cacheable", False) and self.cacheable(response)):
+            return self.fill(request, response)
+        headers = {name: response[name] for name in KEPT_HEADERS if name in response}
+        entry = cachetags.save(key, (response.content, headers), shown, started, PAGE_SECONDS)
+        response["X-Page-Cache"] = "miss"
+        return _finish(request, response, entry)
+
+    @staticmethod
+    def from_cache(request, key: str):
+        entry = cachetags.cache.get(key)
+        if not isinstance(entry, cachetags.Entry):
+            return None
+        content, headers = entry.value
+        found = fragments.fetch(entry.tags, _markers(content))  # one round trip for the rest
+        if not entry.is_current(found.changes):
+            return None
+        response = HttpResponse(headers=headers)
+        response["X-Page-Cache"] = "hit"
+        return _finish(request, response, entry, found)
+
+    @staticmethod
+    def cacheable(response) -> bool:
+        cache_control = response.get("Cache-Control", "")
+        return (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and "no-cache" not in cache_control
+            and "private" not in cache_control
+        )
+
+    @staticmethod
+    def fill(request, response):
+        """Shared fragments and the reader's CSRF token in any other HTML answer (personal
+        pages, 404s)."""
+        if response.streaming or not response.get("Content-Type", "").startswith("text/html"):
+            return response
+        if hasattr(response, "render") and not response.is_rendered:
+            response.render()
+        content = response.content
+        if markers := _markers(content):
+            content = _fill(content, markers, fragments.fetch((), markers))[0]
+        if CSRF_FIELD in content:
+            content = content.replace(
+                CSRF_FIELD, CSRF_FIELD.replace(b'value=""', f'value="{get_token(request)}"'.encode())
+            )
+        response.content = content
+        return response

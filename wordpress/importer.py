@@ -48,7 +48,6 @@ from articles.models import (
 )
 from comments.models import Comment, ip_hash, refresh_comment_count
 from newsroom.arabic import normalize, unicode_slug
-from newsroom.pagecache import expire_pages
 from wordpress import content, wxr
 from wordpress.models import QUERY_KEYS, LegacyRedirect, WordPressItem, normalize_path, query_path
 
@@ -206,7 +205,6 @@ class Importer:
                     transaction.set_rollback(True)
             else:
                 self._import_everything()
-                expire_pages()
         return self.report
 
     def _import_everything(self) -> None:

@@ -1,38 +1,293 @@
-import pytest
+"""The page cache and caching by dependency: what each change expires, and what it leaves."""
 
+import time
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core.cache import caches
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import override
+
+from articles.models import Article
+from comments.services import comment_moderate
+from newsroom.cachetags import CLOCK_SKEW_NS
 from newsroom.models import SiteSettings
-from tests.factories import ArticleFactory, UserFactory
+from tests.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    CommentFactory,
+    SectionFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
 
-def test_anonymous_readers_get_the_cached_page_until_content_changes(client, django_assert_num_queries):
-    SiteSettings.load()
-    article = ArticleFactory(title="العنوان الأول للخبر")
-    assert "العنوان الأول للخبر" in client.get("/").content.decode()
-    with django_assert_num_queries(0):
-        response = client.get("/")
-    assert "max-age=60" in response["Cache-Control"]
-
-    article.title = "العنوان بعد التعديل"
-    article.save()  # saving content expires every cached page
-    assert "العنوان بعد التعديل" in client.get("/").content.decode()
+def state(client, url) -> str:
+    """Whether the page cache answered `url` ("hit") or the page was rendered ("miss")."""
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response["X-Page-Cache"]
 
 
-def test_logged_in_editors_are_never_served_from_the_page_cache(client):
-    ArticleFactory(title="خبر منشور")
-    client.get("/")  # cached for anonymous readers
-    client.force_login(UserFactory(username="editor-x", role="Editor"))
-    draft = ArticleFactory(title="مسودة المحرر", status="draft", publish_at=None)
-    response = client.get(draft.get_absolute_url())
-    assert response.status_code == 200
-    assert "public" not in response.get("Cache-Control", "")
+def warm(client, pages: dict[str, str]) -> None:
+    for url in pages.values():
+        client.get(url)
+    assert {name: state(client, url) for name, url in pages.items()} == dict.fromkeys(pages, "hit")
 
 
-def test_cached_pages_keep_their_content_security_policy_without_a_reused_nonce(client):
-    ArticleFactory()
+def expired(client, pages: dict[str, str]) -> set[str]:
+    return {name for name, url in pages.items() if state(client, url) == "miss"}
+
+
+@pytest.fixture
+def newsroom():
+    """Two sections, two authors, articles with tags: what a change may or may not touch."""
+    economy, sport = SectionFactory(name="اقتصاد"), SectionFactory(name="رياضة")
+    writer, other_writer = AuthorFactory(), AuthorFactory()
+    story = ArticleFactory(section=economy, author=writer, title="خبر النفط", tags=["نفط"])
+    ArticleFactory(section=economy, author=writer, tags=["نفط"])
+    # Published long ago: off the home page, the ticker and the first page of lists.
+    unrelated = ArticleFactory(
+        section=sport, author=other_writer, tags=["كرة"], publish_at=timezone.now() - timedelta(days=60)
+    )
+    for n in range(12):
+        ArticleFactory(section=sport, author=other_writer, tags=[f"وسم {n}"])
+    month = timezone.localtime(story.publish_at)
+    pages = {
+        "home": "/",
+        "story": story.get_absolute_url(),
+        "story-en": "/en" + story.get_absolute_url(),
+        "economy": economy.get_absolute_url(),
+        "sport": sport.get_absolute_url(),
+        "tag": story.tags.get().get_absolute_url(),
+        "author": writer.get_absolute_url(),
+        "other-author": other_writer.get_absolute_url(),
+        "archive": reverse("articles:archive_month", args=[month.year, month.month]),
+        "feed": reverse("feed_latest"),
+        "sitemap": reverse("sitemap"),
+        "unrelated": unrelated.get_absolute_url(),
+    }
+    time.sleep(CLOCK_SKEW_NS / 1e9)  # pages rendered from now on are after these changes
+    return {"story": story, "unrelated": unrelated, "economy": economy, "writer": writer, "pages": pages}
+
+
+def test_saving_drafts_reviews_and_scheduled_articles_expires_no_public_page(client, newsroom):
+    pages = newsroom["pages"]
+    warm(client, pages)
+    in_section = {"section": newsroom["economy"], "author": newsroom["writer"], "tags": ["نفط"]}
+    draft = ArticleFactory(status=Article.Status.DRAFT, publish_at=None, **in_section)
+    draft.title = "مسودة تتغير"
+    draft.save()
+    ArticleFactory(status=Article.Status.REVIEW, publish_at=None, **in_section)
+    scheduled = ArticleFactory(publish_at=timezone.now() + timedelta(hours=3), **in_section)
+    scheduled.delete()
+    draft.delete()
+
+    assert expired(client, pages) == set()
+
+
+def test_editing_a_published_article_expires_its_pages_and_exactly_the_lists_that_show_it(client, newsroom):
+    pages = newsroom["pages"]
+    warm(client, pages)
+    story = newsroom["story"]
+    story.set_current_language("ar")
+    story.title = "خبر النفط بعد التحديث"
+    story.save()
+
+    # Not the archive: the story is on the month's second page, which was not warmed.
+    assert expired(client, pages) == {
+        "home",
+        "story",
+        "story-en",
+        "economy",
+        "tag",
+        "author",
+        "feed",
+        "sitemap",
+    }
+    assert "خبر النفط بعد التحديث" in client.get("/").content.decode()
+
+
+def test_publishing_and_unpublishing_expire_the_lists_of_the_article(client, newsroom):
+    pages = newsroom["pages"]
+    warm(client, pages)
+    ArticleFactory(section=newsroom["economy"], author=newsroom["writer"], tags=["نفط"], title="عاجل جديد")
+    assert expired(client, pages) == {
+        "home",
+        "economy",
+        "tag",
+        "author",
+        "archive",
+        "feed",
+        "sitemap",
+        "story",
+        "story-en",
+    }  # fmt: skip  (the story's page lists related articles of its tag)
+
+    with time_machine.travel(timezone.now() + timedelta(seconds=1)):
+        warm(client, pages)
+        unrelated = newsroom["unrelated"]
+        unrelated.status = Article.Status.ARCHIVED
+        unrelated.save()
+        assert expired(client, {k: v for k, v in pages.items() if k != "unrelated"}) == {
+            "home", "sport", "other-author", "feed", "sitemap",
+        }  # fmt: skip
+        assert client.get(pages["unrelated"]).status_code == 404
+
+
+def test_a_comment_decision_expires_only_the_article_page(client, newsroom):
+    story = newsroom["story"]
+    comment = CommentFactory(article=story, status="pending", text="تعليق ينتظر")
+    pages = newsroom["pages"]
+    warm(client, pages)
+    comment_moderate(
+        comment=comment, moderator=UserFactory(username="mod", role="Moderator"), status="approved"
+    )
+
+    assert expired(client, pages) == {"story", "story-en"}
+    assert "تعليق ينتظر" in client.get(pages["story"]).content.decode()
+
+
+def test_section_author_tag_and_settings_edits_expire_what_shows_them(client, newsroom):
+    pages, story = newsroom["pages"], newsroom["story"]
+    warm(client, pages)
+    writer = newsroom["writer"]
+    writer.display_name = "اسم جديد للكاتب"
+    writer.save()
+    assert expired(client, pages) == {"story", "story-en", "author", "feed"}
+
+    with time_machine.travel(timezone.now() + timedelta(seconds=1)):
+        warm(client, pages)
+        tag = story.tags.get()
+        tag.name = "النفط الخام"
+        tag.save()
+        assert expired(client, pages) == {"story", "story-en", "tag", "sitemap"}
+
+    with time_machine.travel(timezone.now() + timedelta(seconds=2)):
+        warm(client, pages)
+        SiteSettings.objects.update_or_create(pk=1, defaults={"digits": "arabic_indic"})
+        SiteSettings.load().save()
+        assert expired(client, pages) == set(pages)
+
+
+def test_the_menu_follows_a_section_rename_without_expiring_pages(client, newsroom):
+    pages, economy = newsroom["pages"], newsroom["economy"]
+    warm(client, pages)
+    economy.set_current_language("ar")
+    economy.name = "المال والأعمال"
+    economy.save()
+
+    sport_page = client.get(pages["sport"])
+    assert sport_page["X-Page-Cache"] == "hit"  # the page is still cached…
+    assert "المال والأعمال" in sport_page.content.decode()  # …and its menu is current
+    assert expired(client, pages) >= {"economy", "story"}
+
+
+def test_the_ticker_follows_breaking_news_at_once_on_cached_pages(client, newsroom):
+    pages = newsroom["pages"]
+    warm(client, pages)
+    ArticleFactory(section=newsroom["economy"], title="عاجل: انقطاع الكهرباء", is_breaking=True)
+
+    unrelated = client.get(pages["unrelated"])
+    assert unrelated["X-Page-Cache"] == "hit"
+    assert "عاجل: انقطاع الكهرباء" in unrelated.content.decode()
+    assert "عاجل: انقطاع الكهرباء" in client.get(reverse("articles:ticker")).content.decode()
+
+
+def test_a_scheduled_article_appears_at_its_time_without_any_save(client, newsroom):
+    at = timezone.now() + timedelta(minutes=10)
+    ArticleFactory(section=newsroom["economy"], title="خبر مجدول للظهور", publish_at=at)
+    assert "خبر مجدول للظهور" not in client.get("/").content.decode()
+    assert state(client, "/") == "hit"
+
+    with time_machine.travel(at + timedelta(seconds=1)):
+        home = client.get("/")
+        assert home["X-Page-Cache"] == "miss"
+        assert "خبر مجدول للظهور" in home.content.decode()
+        assert "خبر مجدول للظهور" in client.get(newsroom["pages"]["unrelated"]).content.decode()  # ticker
+
+
+def test_breaking_news_leaves_the_ticker_at_its_expiry_time(client, newsroom):
+    until = timezone.now() + timedelta(minutes=5)
+    ArticleFactory(title="عاجل لوقت محدود", is_breaking=True, breaking_until=until,
+                   publish_at=timezone.now() - timedelta(days=30))  # fmt: skip
+    assert "عاجل لوقت محدود" in client.get(newsroom["pages"]["sport"]).content.decode()
+    with time_machine.travel(until + timedelta(seconds=1)):
+        assert "عاجل لوقت محدود" not in client.get(newsroom["pages"]["sport"]).content.decode()
+
+
+def test_the_cache_key_includes_the_host_and_scheme(client, newsroom):
+    url = newsroom["pages"]["story"]
+    client.get(url, HTTP_HOST="localhost")
+    other = client.get(url, HTTP_HOST="127.0.0.1").content.decode()
+    assert 'href="http://127.0.0.1/' in other
+    assert "localhost" not in other
+    secure = client.get(url, HTTP_HOST="127.0.0.1", HTTP_X_FORWARDED_PROTO="https", secure=True)
+    assert 'href="https://127.0.0.1/' in secure.content.decode()
+
+
+def test_anonymous_pages_are_the_same_for_everyone_and_shared_caches_may_keep_them(client, newsroom):
+    url = newsroom["pages"]["story"]
+    first = client.get(url)
+    assert first["X-Page-Cache"] == "miss"
+    for response in (first, client.get(url)):
+        assert not response.cookies
+        assert "public" in response["Cache-Control"]
+        assert "s-maxage=60" in response["Cache-Control"]
+        assert "stale-while-revalidate" in response["Cache-Control"]
+        assert 'name="csrfmiddlewaretoken" value=""' in response.content.decode()
+    assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    assert client.get(url, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"]).status_code == 304
+
+
+def test_logged_in_staff_are_never_served_from_the_page_cache(client, newsroom):
     client.get("/")
-    cached = client.get("/")
-    assert "script-src 'self'" in cached["Content-Security-Policy"]
-    # The page's one inline script is allowed by its hash: cached HTML carries no nonce.
-    assert "nonce=" not in cached.content.decode()
+    client.force_login(UserFactory(username="editor-x", role="Editor"))
+    response = client.get("/")
+    assert "X-Page-Cache" not in response
+    draft = ArticleFactory(title="مسودة المحرر", status="draft", publish_at=None)
+    preview = client.get(draft.get_absolute_url())
+    assert preview.status_code == 200
+    assert "public" not in preview.get("Cache-Control", "")
+
+
+def counted(method, name, calls):
+    """`method`, recording each outermost call (LocMemCache's get_many calls its own get)."""
+
+    def wrapper(*args, **kwargs):
+        calls.append(name)
+        depth = len(calls)
+        try:
+            return method(*args, **kwargs)
+        finally:
+            del calls[depth:]
+
+    return wrapper
+
+
+def test_a_page_cache_hit_costs_two_cache_round_trips_and_no_sql(client, newsroom, settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    url = newsroom["pages"]["story"]
+    client.get(url)
+    backend, calls = caches["default"], []
+    for method in ("get", "get_many", "set", "set_many", "add", "delete", "incr"):
+        setattr(backend, method, counted(getattr(backend, method), method, calls))
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response["X-Page-Cache"] == "hit"
+    assert len(queries) == 0
+    assert calls == ["get", "get_many"]
+
+
+def test_english_pages_have_their_own_cache_entries(client, newsroom):
+    story = newsroom["story"]
+    with override("en"):
+        english = client.get("/en/").content.decode()
+    assert 'lang="en"' in english
+    assert 'lang="ar"' in client.get("/").content.decode()
+    assert story.get_absolute_url() in client.get("/").content.decode()

@@ -1,0 +1,179 @@
+"""Caching by dependency: cached HTML is dropped when, and only when, what it shows changes.
+
+Everything cached (a whole page, a fragment of one) records the *tags* of what it shows —
+``article:42``, ``section:3``, ``list:tag:7``, ``settings`` — and when its rendering began.
+A change calls ``expire(*tags)``, which records when those tags changed; an entry showing a
+tag that changed after its rendering began is a miss. Checking an entry costs one
+``get_many`` of its tags' change times, however many tags it has.
+
+Rendering code says what it shows with ``depends(*tags)`` (templates: ``{% depends %}``,
+``{% cached %}`` in newsroom/templatetags/cachetags.py): the tags go to every enclosing
+collector, so a page knows the tags of the fragments inside it, cached or not.
+Which change expires which tags is decided in one place: newsroom/expiry.py.
+
+Time also changes what readers may see: a scheduled article becomes public, a breaking story
+leaves the ticker. No entry outlives the next such moment (``next_content_change()``), so
+none of it needs a save or a cron job.
+"""
+
+import math
+import time
+from collections.abc import Callable, Iterable
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.core.cache import cache
+from django.core.signals import request_started
+from django.db import transaction
+from django.utils import timezone
+
+CHANGE_PREFIX = "changed:"
+CLOCK_SKEW_NS = 50_000_000  # how far apart the clocks of two web hosts may be
+
+_collectors: ContextVar[tuple[set[str], ...]] = ContextVar("cachetag_collectors", default=())
+_request_memo: ContextVar[dict | None] = ContextVar("cachetag_request_memo", default=None)
+
+
+# --- Versions -------------------------------------------------------------------------------
+def expire(*tags: str) -> None:
+    """Mark `tags` as changed now: every entry rendered before this moment that shows one of
+    them becomes a miss. Inside a transaction it is done again at commit, so that a render
+    which read the old rows in between cannot pass for current."""
+    if not tags:
+        return
+    tags = set(tags)
+    _stamp(tags)
+    connection = transaction.get_connection()
+    if connection.in_atomic_block:
+        transaction.on_commit(lambda: _stamp(tags))
+
+
+def _stamp(tags: set[str]) -> None:
+    cache.set_many(dict.fromkeys((CHANGE_PREFIX + tag for tag in tags), time.time_ns()), None)
+
+
+def changed_at(tags: Iterable[str]) -> dict[str, int]:
+    """When each tag last changed (ns); 0 for a tag that never changed.
+
+    Change records are stored without expiry. The shared cache must not evict them (Redis:
+    `maxmemory-policy volatile-lru`, which evicts only keys with a timeout; see the README).
+    """
+    keys = {CHANGE_PREFIX + tag: tag for tag in tags}
+    found = cache.get_many(keys)
+    return {tag: found.get(key, 0) for key, tag in keys.items()}
+
+
+# --- Collecting what a render shows --------------------------------------------------------
+def depends(*tags: str) -> None:
+    """Declare that what is being rendered shows `tags` (no-op outside a collector)."""
+    for collector in _collectors.get():
+        collector.update(tags)
+
+
+@contextmanager
+def collecting():
+    """Collect the tags declared while the block runs (outer collectors get them too)."""
+    collected: set[str] = set()
+    token = _collectors.set((*_collectors.get(), collected))
+    try:
+        yield collected
+    finally:
+        _collectors.reset(token)
+
+
+# --- Entries --------------------------------------------------------------------------------
+@dataclass
+class Entry:
+    """A cached value, the tags it shows, when its rendering began and until when it may live."""
+
+    value: Any
+    tags: frozenset[str]
+    rendered_at: int  # ns
+    until: float  # epoch seconds
+
+    def is_current(self, changes: dict[str, int]) -> bool:
+        # A change within CLOCK_SKEW of the render counts as after it: hosts' clocks differ.
+        limit = self.rendered_at - CLOCK_SKEW_NS
+        return time.time() < self.until and all(changes[tag] < limit for tag in self.tags)
+
+
+def lookup(key: str) -> Entry | None:
+    """The entry at `key` if nothing it shows changed since it was rendered."""
+    entry = cache.get(key)
+    if isinstance(entry, Entry) and entry.is_current(changed_at(entry.tags)):
+        depends(*entry.tags)
+        return entry
+    return None
+
+
+def remember(key: str, render: Callable[[], Any], seconds: int, tags: Iterable[str] = ()) -> Any:
+    """The value at `key`; `render()` (declaring what it shows) makes it when missing or stale."""
+    if (entry := lookup(key)) is not None:
+        return entry.value
+    return store(key, render, seconds, tags).value
+
+
+def store(key: str, render: Callable[[], Any], seconds: int, tags: Iterable[str] = ()) -> Entry:
+    """Render and cache the result with every tag declared while rendering."""
+    started = time.time_ns()
+    with collecting() as shown:
+        depends(*tags)
+        value = render()
+    return save(key, value, shown, started, seconds)
+
+
+def save(key: str, value: Any, tags: Iterable[str], started: int, seconds: int) -> Entry:
+    """Cache `value`, rendered from `started` on, showing `tags`, for at most `seconds`."""
+    entry = Entry(value, frozenset(tags), started, valid_until(seconds))
+    cache.set(key, entry, max(1, math.ceil(entry.until - time.time())))
+    return entry
+
+
+def valid_until(seconds: int) -> float:
+    """Now + `seconds`, or earlier if published content changes by itself before then."""
+    until = time.time() + seconds
+    upcoming = next_content_change()
+    return min(until, upcoming.timestamp()) if upcoming else until
+
+
+# --- Once per request ----------------------------------------------------------------------
+def request_memo() -> dict:
+    """A dictionary that lives as long as the current request (each request starts empty)."""
+    memo = _request_memo.get()
+    if memo is None:
+        memo = {}
+        _request_memo.set(memo)
+    return memo
+
+
+def per_request(function: Callable[[], Any]) -> Callable[[], Any]:
+    """Memoise a zero-argument function for the current request."""
+
+    def memoised():
+        memo = request_memo()
+        if function not in memo:
+            memo[function] = function()
+        return memo[function]
+
+    memoised.__doc__ = function.__doc__
+    return memoised
+
+
+def forget(**kwargs) -> None:
+    """Drop every per-request memo (each request starts with none)."""
+    _request_memo.set(None)
+
+
+request_started.connect(forget, dispatch_uid="newsroom.cachetags.forget")
+
+
+@per_request
+def next_content_change() -> datetime | None:
+    """The next time published content changes by itself: a scheduled article going public
+    or a breaking story leaving the ticker."""
+    from articles.models import Article
+
+    return Article.objects.next_change(timezone.now())

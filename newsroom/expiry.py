@@ -1,0 +1,165 @@
+"""What each change expires: every rule of caching by dependency, in one place.
+
+Pages and fragments declare the tags they show (newsroom/cachetags.py); the receivers below
+name the tags a change touches. The vocabulary:
+
+- ``article:<id>``: an article's own content, shown by its page (every language) and its cards;
+- ``comments:<id>``: its published comments (its page only; counts on cards may lag);
+- ``list:latest``, ``list:section:<id>``, ``list:tag:<id>``, ``list:author:<id>``,
+  ``list:archive:<yyyy-mm>``: which articles a list holds (home, feeds, archive, …);
+- ``section:<id>``, ``tag:<id>``, ``author:<id>``, ``image:<id>``: names, bios and pictures;
+- ``everything``: pages about all published content at once (search, sitemaps);
+- ``menu``, ``ticker``, ``most_read``, ``settings``, ``comment-rules``: what they say.
+
+Nothing a reader cannot see expires anything: saving a draft, a piece in review or a
+scheduled article that is not public yet leaves every page cached.
+"""
+
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
+from django.dispatch import receiver
+from django.utils import timezone
+
+from articles.models import (
+    Article,
+    ArticleTranslation,
+    AuthorProfile,
+    MediaImage,
+    Section,
+    SectionTranslation,
+    Tag,
+    TaggedArticle,
+)
+from comments.models import Comment, ModerationSettings
+from newsroom.cachetags import expire
+from newsroom.models import SiteSettings
+
+# What decides which lists an article is in: a change of any of these moves it between lists.
+LIST_FIELDS = ("section_id", "author_id", "publish_at", "is_featured", "is_breaking", "breaking_until")
+
+
+def _public_state(article: Article) -> dict | None:
+    """The fields that place a public article in lists, or None when readers cannot see it."""
+    if not article.is_public:
+        return None
+    state = {name: getattr(article, name) for name in LIST_FIELDS}
+    state["tag_ids"] = set(
+        TaggedArticle.objects.filter(content_object=article).values_list("tag_id", flat=True)
+    )
+    return state
+
+
+def _lists(article_id: int, state: dict) -> set[str]:
+    month = timezone.localtime(state["publish_at"]).strftime("%Y-%m")
+    return {
+        "list:latest",
+        f"list:section:{state['section_id']}",
+        f"list:author:{state['author_id']}",
+        f"list:archive:{month}",
+        *(f"list:tag:{tag_id}" for tag_id in state["tag_ids"]),
+    }
+
+
+def _in_ticker(article: Article) -> bool:
+    from articles.fragments import ticker_articles
+
+    return article.pk in {shown.pk for shown in ticker_articles()}
+
+
+def article_changed(article: Article, before: dict | None, after: dict | None) -> None:
+    """Expire what shows `article`, given where it was listed before and after the change."""
+    if before is None and after is None:
+        return
+    tags = {f"article:{article.pk}", "everything", "most_read"}
+    fields = (*LIST_FIELDS, "tag_ids")
+    if before is None or after is None or any(before[name] != after[name] for name in fields):
+        for state in (before, after):
+            if state:
+                tags |= _lists(article.pk, state)
+        tags.add("ticker")
+    elif after["is_breaking"] or _in_ticker(article):
+        tags.add("ticker")
+    expire(*tags)
+
+
+@receiver(pre_save, sender=Article)
+def _remember_article(sender, instance: Article, raw=False, **kwargs):
+    stored = Article.objects.filter(pk=instance.pk).first() if instance.pk and not raw else None
+    instance._listed_before = _public_state(stored) if stored else None
+
+
+@receiver(post_save, sender=Article)
+def _article_saved(sender, instance: Article, raw=False, **kwargs):
+    if not raw:
+        article_changed(instance, getattr(instance, "_listed_before", None), _public_state(instance))
+
+
+@receiver(pre_delete, sender=Article)
+def _article_deleting(sender, instance: Article, **kwargs):
+    instance._listed_before = _public_state(instance)
+
+
+@receiver(post_delete, sender=Article)
+def _article_deleted(sender, instance: Article, **kwargs):
+    article_changed(instance, instance._listed_before, None)
+
+
+@receiver(post_save, sender=ArticleTranslation)
+@receiver(post_delete, sender=ArticleTranslation)
+def _article_text_changed(sender, instance: ArticleTranslation, raw=False, **kwargs):
+    article = Article.objects.filter(pk=instance.master_id).first()
+    if article is not None and not raw:
+        state = _public_state(article)
+        article_changed(article, state, state)
+
+
+@receiver(post_save, sender=TaggedArticle)
+@receiver(post_delete, sender=TaggedArticle)
+def _article_tagged(sender, instance: TaggedArticle, raw=False, **kwargs):
+    article = Article.objects.filter(pk=instance.content_object_id).first()
+    if article is not None and not raw and article.is_public:
+        expire(f"article:{article.pk}", f"list:tag:{instance.tag_id}", "everything")
+
+
+@receiver(post_save, sender=Section)
+@receiver(post_delete, sender=Section)
+@receiver(post_save, sender=SectionTranslation)
+@receiver(post_delete, sender=SectionTranslation)
+def _section_changed(sender, instance, **kwargs):
+    section_id = instance.master_id if isinstance(instance, SectionTranslation) else instance.pk
+    expire(f"section:{section_id}", f"list:section:{section_id}", "menu", "everything")
+
+
+@receiver(post_save, sender=Tag)
+@receiver(post_delete, sender=Tag)
+def _tag_changed(sender, instance: Tag, **kwargs):
+    expire(f"tag:{instance.pk}", f"list:tag:{instance.pk}", "everything")
+
+
+@receiver(post_save, sender=AuthorProfile)
+@receiver(post_delete, sender=AuthorProfile)
+def _author_changed(sender, instance: AuthorProfile, **kwargs):
+    expire(f"author:{instance.pk}")
+
+
+@receiver(post_save, sender=MediaImage)
+@receiver(post_delete, sender=MediaImage)
+def _image_changed(sender, instance: MediaImage, **kwargs):
+    expire(f"image:{instance.pk}")
+
+
+@receiver(post_save, sender=SiteSettings)
+def _site_settings_changed(sender, **kwargs):
+    expire("settings")
+
+
+@receiver(post_save, sender=ModerationSettings)
+def _comment_rules_changed(sender, **kwargs):
+    expire("comment-rules")
+
+
+@receiver(post_save, sender=Comment)
+@receiver(post_delete, sender=Comment)
+def _comment_changed(sender, instance: Comment, created=False, **kwargs):
+    """Any decision on a comment; a new comment held for moderation shows nowhere yet."""
+    if not (created and instance.status != Comment.Status.APPROVED):
+        expire(f"comments:{instance.article_id}")

@@ -1,0 +1,84 @@
+"""Shared fragments: pieces of HTML that every page shows the same way (ticker, menu, …).
+
+Each is registered once with the tags it shows, known in advance, so the page cache can
+fetch a page's fragments and check them in the same round trip as the page itself (see
+newsroom/pagecache.py). Templates place them with ``{% shared "ticker" %}``.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from newsroom import cachetags
+
+
+@dataclass(frozen=True)
+class SharedFragment:
+    template: str
+    tags: tuple[str, ...]
+    context: Callable[[str], dict]  # the marker's argument → template context
+    seconds: Callable[[], int]  # how long it may live, at most
+
+
+REGISTRY: dict[str, SharedFragment] = {}
+
+
+def register(name: str, template: str, *, tags: tuple[str, ...], seconds: int | Callable[[], int]):
+    """Decorator: `function(arg)` gives the context of fragment `name`."""
+
+    def decorator(context):
+        lifetime = seconds if callable(seconds) else (lambda: seconds)
+        REGISTRY[name] = SharedFragment(template, (*tags, "settings"), context, lifetime)
+        return context
+
+    return decorator
+
+
+def marker(name: str, arg: str = "") -> str:
+    """What a page holds in place of fragment `name` (filled on the way out)."""
+    if name not in REGISTRY:
+        raise KeyError(f"No shared fragment called {name!r}")
+    return f"<!--shared:{name}:{translation.get_language()}:{arg}-->"
+
+
+def _key(name: str, language: str, arg: str) -> str:
+    return f"shared:{name}:{language}:{arg}"
+
+
+@dataclass
+class Found:
+    """What one round trip brought back: change times of tags and fragment entries."""
+
+    changes: dict[str, int]
+    entries: dict[str, cachetags.Entry]
+
+
+def fetch(tags, markers) -> Found:
+    """In one round trip: when `tags` and the markers' fragments' tags changed, and the
+    fragments' cached entries."""
+    keys = [_key(*marker) for marker in markers]
+    all_tags = set(tags).union(*(REGISTRY[name].tags for name, _language, _arg in markers))
+    change_keys = {cachetags.CHANGE_PREFIX + tag: tag for tag in all_tags}
+    got = cache.get_many([*keys, *change_keys])
+    changes = {tag: got.get(key, 0) for key, tag in change_keys.items()}
+    return Found(changes, {key: got[key] for key in keys if key in got})
+
+
+def render(name: str, language: str, arg: str, found: Found | None = None) -> cachetags.Entry:
+    """Fragment `name` as it is now: from `found` or the cache if current, else rendered."""
+    fragment, key = REGISTRY[name], _key(name, language, arg)
+    entry = found.entries.get(key) if found else cache.get(key)
+    if isinstance(entry, cachetags.Entry):
+        changes = found.changes if found else cachetags.changed_at(entry.tags)
+        if entry.is_current(changes):
+            return entry
+    with translation.override(language):
+        return cachetags.store(
+            key,
+            lambda: render_to_string(fragment.template, fragment.context(arg)),
+            fragment.seconds(),
+            fragment.tags,
+        )
