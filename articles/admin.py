@@ -178,6 +178,13 @@ class ArticleAdminForm(TranslatableModelForm):
         return status
 
 
+class SectionListFilter(admin.RelatedFieldListFilter):
+    """Section names in one query (they are translated)."""
+
+    def field_choices(self, field, request, model_admin):
+        return [(section.pk, str(section)) for section in Section.objects.prefetch_related("translations")]
+
+
 class TagListFilter(admin.SimpleListFilter):
     title = _("الوسم")
     parameter_name = "tag"
@@ -215,7 +222,7 @@ class ArticleAdmin(VersionAdmin, TranslatableAdmin):
         "language_column",
     ]
     list_display_links = ["thumbnail", "title_column"]
-    list_filter = ["status", "section", "author", TagListFilter, MineListFilter, "is_breaking", "is_featured"]
+    list_filter = ["status", ("section", SectionListFilter), "author", TagListFilter, MineListFilter, "is_breaking", "is_featured"]
     list_select_related = ["section", "author", "featured_image"]
     search_fields = ["translations__title"]
     date_hierarchy = "publish_at"

@@ -30,8 +30,12 @@ from django.utils.http import http_date
 from newsroom import cachetags, fragments
 
 PAGE_SECONDS = 60
-STALE_SECONDS = 30  # shared caches may serve a page this long while they fetch a fresh one
-KEPT_HEADERS = ("Content-Type", "Content-Language", "Content-Security-Policy", "X-Frame-Options", "Vary")
+# Shared caches (nginx, a CDN) cannot hear our expiries: they keep a page only briefly, and
+# may serve it this long while they fetch a fresh one. Browsers revalidate with the ETag.
+SHARED_SECONDS = 5
+STALE_SECONDS = 30
+# No Vary: the language comes from the path, and readers with cookies never get these pages.
+KEPT_HEADERS = ("Content-Type", "Content-Language", "Content-Security-Policy", "X-Frame-Options")
 CSRF_FIELD = b'<input type="hidden" name="csrfmiddlewaretoken" value="" data-csrf-field>'
 SHARED_MARKER = re.compile(rb"<!--shared:([a-z_]+):([a-z-]+):([\w-]*)-->")
 
@@ -85,10 +89,11 @@ def _finish(request, response, entry: cachetags.Entry, found=None):
     patch_cache_control(
         response,
         public=True,
-        max_age=PAGE_SECONDS,
-        s_maxage=PAGE_SECONDS,
+        max_age=0,
+        s_maxage=SHARED_SECONDS,
         stale_while_revalidate=STALE_SECONDS,
     )
+    del response["Vary"]
     return get_conditional_response(
         request, etag=response["ETag"], last_modified=last_modified, response=response
     )
