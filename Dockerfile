@@ -19,4 +19,5 @@ RUN useradd --system --home /app midad && mkdir -p /app/media && chown midad /ap
 USER midad
 ENV MEDIA_ROOT=/app/media
 EXPOSE 8000
-CMD ["sh", "-c", "python manage.py migrate --noinput && exec gunicorn newsroom.wsgi -c gunicorn.conf.py"]
+# createcachetable does nothing with REDIS_URL set, and makes the image work without it.
+CMD ["sh", "-c", "python manage.py migrate --noinput && python manage.py createcachetable && exec gunicorn newsroom.wsgi -c gunicorn.conf.py"]

@@ -41,6 +41,7 @@ install: $(VENV)/.installed
 
 migrate: install
 	$(MANAGE) migrate --noinput
+	$(MANAGE) createcachetable
 
 demo: migrate
 	$(MANAGE) seed_demo

@@ -222,7 +222,15 @@ class ArticleAdmin(VersionAdmin, TranslatableAdmin):
         "language_column",
     ]
     list_display_links = ["thumbnail", "title_column"]
-    list_filter = ["status", ("section", SectionListFilter), "author", TagListFilter, MineListFilter, "is_breaking", "is_featured"]
+    list_filter = [
+        "status",
+        ("section", SectionListFilter),
+        "author",
+        TagListFilter,
+        MineListFilter,
+        "is_breaking",
+        "is_featured",
+    ]
     list_select_related = ["section", "author", "featured_image"]
     search_fields = ["translations__title"]
     date_hierarchy = "publish_at"

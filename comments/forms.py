@@ -15,6 +15,8 @@ MIN_FILL_SECONDS = 3  # a person needs longer than this to write a comment
 FORM_MAX_AGE_SECONDS = 24 * 60 * 60
 LETTER_OR_DIGIT = re.compile(r"[^\W_]")
 signer = signing.TimestampSigner(salt="comments.form-rendered-at")
+# The form is too old, or its signed time or CSRF token could not be checked.
+FORM_EXPIRED = _("انتهت صلاحية النموذج أو تعذّر التحقق منه؛ راجع تعليقك ثم أرسله مرة أخرى.")
 
 
 def required(message):
@@ -86,9 +88,7 @@ class CommentForm(forms.Form):
         except (signing.BadSignature, ValueError):
             self.data = self.data.copy()  # the re-rendered form carries a fresh timestamp
             self.data["rendered_at"] = self.fields["rendered_at"].initial
-            raise forms.ValidationError(
-                _("انتهت صلاحية النموذج أو تعذّر التحقق منه؛ راجع تعليقك ثم أرسله مرة أخرى.")
-            ) from None
+            raise forms.ValidationError(FORM_EXPIRED) from None
         if timezone.now().timestamp() - rendered < MIN_FILL_SECONDS:
             self.looks_automated = True
         return cleaned

@@ -1,21 +1,23 @@
 """Readers post and report comments here; the article page shows them (templatetags)."""
 
 import json
+from contextlib import suppress
 
 from django.contrib import messages
 from django.core import signing
 from django.core.cache import cache
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_POST
 
 from articles.views import ArticleDetailView
-from comments.forms import CommentForm
+from comments.forms import FORM_EXPIRED, CommentForm
 from comments.models import Comment, ip_hash
 from comments.services import CommentRefused, comment_create, comment_report
+from newsroom.cache_backend import CacheUnavailable
 from newsroom.http import client_ip
-from newsroom.pagecache import substitute_csrf_token
 
 REMEMBER_COOKIE = "midad_commenter"
 REMEMBER_SECONDS = 365 * 24 * 60 * 60
@@ -73,22 +75,50 @@ class CommentPostView(ArticleDetailView):
             response.delete_cookie(REMEMBER_COOKIE)
         return response
 
+    def unverified(self):
+        """The answer to a post that failed the CSRF check (see newsroom/views.py): nothing is
+        saved; the form comes back with everything typed and a message."""
+        self.object = self.get_object()
+        form = CommentForm(self.request.POST)
+        if str(FORM_EXPIRED) not in form.non_field_errors():  # clean() may have said it already
+            form.add_error(None, FORM_EXPIRED)
+        return self.render_with(form, status=403)
+
     def render_with(self, form, status):
+        """The article page with `form` (None: a fresh one), for this reader only: it may
+        show the address they typed."""
         context = self.get_context_data(object=self.object, comment_form=form)
         response = self.render_to_response(context, status=status)
-        response.render()
-        return substitute_csrf_token(self.request, response)
+        patch_cache_control(response, private=True, no_store=True)
+        return response
 
 
-# An error report must not carry a commenter's address: neither in the POST data nor in the
-# local variables of any frame below the view (cleaned data, SQL parameters).
-comment_post = sensitive_variables()(sensitive_post_parameters("email", "name")(CommentPostView.as_view()))
+def private_post(view):
+    """An error report must not carry a commenter's address: neither in the POST data nor in
+    the local variables of any frame below the view (cleaned data, SQL parameters)."""
+    return sensitive_variables()(sensitive_post_parameters("email", "name")(view))
+
+
+comment_post = private_post(CommentPostView.as_view())
+
+
+@private_post
+def comment_unverified(request, **kwargs):
+    """`comment_post` when the CSRF check failed for an anonymous reader."""
+    view = CommentPostView()
+    view.setup(request, **kwargs)
+    return view.unverified()
+
+
+comment_post.csrf_fallback = comment_unverified
 
 
 def count_discarded() -> None:
-    """Silently dropped submissions are counted, for the moderation console."""
-    if not cache.add(DISCARDED_COUNTER, 1, None):
-        cache.incr(DISCARDED_COUNTER)
+    """Silently dropped submissions are counted, for the moderation console: a rough count,
+    so while the cache is down it is simply not kept."""
+    with suppress(CacheUnavailable):
+        if not cache.add(DISCARDED_COUNTER, 1, None):
+            cache.incr(DISCARDED_COUNTER)
 
 
 @require_POST
@@ -99,3 +129,17 @@ def report(request, pk):
     else:
         messages.info(request, _("سبق أن أبلغت عن هذا التعليق."))
     return redirect(comment.article.get_absolute_url() + f"#comment-{comment.pk}")
+
+
+def report_unverified(request, pk):
+    """A report that failed the CSRF check (see newsroom/views.py): not counted; the article
+    comes back with a message and a fresh token to report again."""
+    comment = get_object_or_404(Comment.objects.approved(), pk=pk)
+    messages.error(request, _("تعذّر التحقق من البلاغ، فلم يُرسَل. اضغط «إبلاغ» مرة أخرى إن أردت."))
+    view = CommentPostView()
+    view.setup(request)
+    view.object = get_object_or_404(view.get_queryset(), pk=comment.article_id)
+    return view.render_with(None, status=403)
+
+
+report.csrf_fallback = report_unverified

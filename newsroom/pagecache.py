@@ -23,7 +23,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.http import HttpResponse
-from django.middleware.csrf import get_token
+from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 
@@ -78,11 +78,19 @@ def _fill(content: bytes, markers, found: fragments.Found | None = None) -> tupl
     return content, newest
 
 
+def _set_content(response, content: bytes) -> None:
+    """New content, and a Content-Length that says so (CommonMiddleware measured the old)."""
+    response.content = content
+    if response.has_header("Content-Length"):
+        response["Content-Length"] = str(len(content))
+
+
 def _finish(request, response, entry: cachetags.Entry, found=None):
     """Fill in the shared fragments, then the validators and caching headers of a page that is
     the same for every reader; answers 304 when the reader's copy is current."""
     content = entry.value[0]
-    response.content, newest = _fill(content, _markers(content), found)
+    content, newest = _fill(content, _markers(content), found)
+    _set_content(response, content)
     last_modified = max(entry.rendered_at, newest) // 1_000_000_000
     response["ETag"] = f'"{hashlib.blake2b(response.content, digest_size=16).hexdigest()}"'
     response["Last-Modified"] = http_date(last_modified)
@@ -155,8 +163,9 @@ class PageCacheMiddleware:
         if markers := _markers(content):
             content = _fill(content, markers, fragments.fetch((), markers))[0]
         if CSRF_FIELD in content:
-            content = content.replace(
-                CSRF_FIELD, CSRF_FIELD.replace(b'value=""', f'value="{get_token(request)}"'.encode())
-            )
-        response.content = content
+            token = f'value="{get_token(request)}"'.encode()
+            content = content.replace(CSRF_FIELD, CSRF_FIELD.replace(b'value=""', token))
+            # The CSRF middleware has answered already: give a new token its cookie here.
+            CsrfViewMiddleware(lambda request: response).process_response(request, response)
+        _set_content(response, content)
         return response

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "newsroom.pagecache.PageCacheMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -69,7 +70,6 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "articles.context_processors.navigation",
             ],
         },
     },
@@ -93,12 +93,30 @@ DATABASES = {
 DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c pg_trgm.word_similarity_threshold=0.5"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Cache: Redis shared by every worker and host, local memory in development --------
+# --- Cache: Redis shared by every worker and host, whose failure slows pages down but never
+# breaks them (newsroom/cache_backend.py). Without Redis (development, tests) a table in the
+# database: runserver, workers and manage.py commands still share one cache, so a command that
+# changes content expires what the server cached. `manage.py createcachetable` creates it.
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "newsroom.cache_backend.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            # Seconds: a black-holed Redis must not hold a request for long.
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5},
+        }
+    }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "midad_cache",
+            # Every page, fragment and tag's change time is an entry: past the default 300,
+            # each write would delete a third of them.
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
+    }
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -139,6 +157,9 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")  # links in 
 
 # --- Content translations (django-parler) and tags ----------------------------------
 PARLER_DEFAULT_LANGUAGE_CODE = "ar"
+# Pages prefetch translations; parler's own cache would cost a cache round trip per object
+# (an SQL query with the database cache).
+PARLER_ENABLE_CACHING = False
 PARLER_LANGUAGES = {
     None: ({"code": "ar"}, {"code": "en"}),
     "default": {"fallbacks": ["ar"], "hide_untranslated": False},
@@ -183,6 +204,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "newsroom.views.csrf_failure"  # Arabic; readers' comment forms come back
 PAGECACHE_BYPASS_COOKIES = ["midad_commenter", "messages"]  # see newsroom/pagecache.py
 # How many proxies in front of gunicorn append to X-Forwarded-For (0: none, use the peer).
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)

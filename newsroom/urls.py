@@ -5,6 +5,7 @@ from django.urls import include, path, re_path, register_converter
 from django.utils.translation import gettext_lazy as _
 from django.views.static import serve
 
+from newsroom import views
 from newsroom.converters import UnicodeSlugConverter
 
 register_converter(UnicodeSlugConverter, "uslug")
@@ -15,6 +16,7 @@ admin.site.index_title = _("إدارة المحتوى")
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    path("csrf/", views.csrf_token, name="csrf"),  # for forms on shared pages (newsroom/views.py)
     path("", include("articles.seo_urls")),  # feeds, sitemaps, robots.txt
 ]
 urlpatterns += i18n_patterns(

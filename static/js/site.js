@@ -1,6 +1,7 @@
 // Midad reader enhancements. Every page works without this file; it only adds:
 // 1. the back-to-top button appearing after scrolling, 2. the ticker refreshing itself,
-// 3. the article view beacon that feeds "most read".
+// 3. the article view beacon that feeds "most read", 4. the reader's CSRF token in the forms
+// of pages every reader shares.
 "use strict";
 
 // 1. Back to top: hidden at the top of the page, shown once the reader has scrolled.
@@ -47,3 +48,44 @@ if (article && article.dataset.viewUrl) {
   if (document.visibilityState === "visible") send();
   else document.addEventListener("visibilitychange", send, { once: true });
 }
+
+// 4. Forms on pages from the shared cache carry an empty CSRF field ([data-csrf-field]): the
+// reader's own token is fetched once, when they start writing, and put in every empty field.
+// A submit waits for it. If it cannot be had, the form is sent anyway: the server sends it
+// back with everything typed and a fresh token, as it does for readers without this script.
+const emptyCsrfFields = (root) => [...root.querySelectorAll("[data-csrf-field]")].filter((field) => !field.value);
+let csrfRequest = null;
+let csrfFailed = false; // then only a submit asks again, not every keystroke
+const loadCsrfToken = (form) => {
+  csrfRequest ??= fetch(form.dataset.csrfUrl || "/csrf/", {
+    credentials: "same-origin",
+    cache: "no-store",
+    headers: { Accept: "application/json" },
+    signal: AbortSignal.timeout?.(10_000), // a hung request must not hold a submit forever
+  })
+    .then((response) => (response.ok ? response.json() : Promise.reject(new Error(response.statusText))))
+    .then(({ token }) => {
+      for (const field of emptyCsrfFields(document)) field.value = token;
+    })
+    .catch(() => {
+      csrfRequest = null;
+      csrfFailed = true;
+    });
+  return csrfRequest;
+};
+const startWriting = (event) => {
+  const form = event.target.form ?? event.target.closest?.("form");
+  if (form && !csrfFailed && emptyCsrfFields(form).length) loadCsrfToken(form);
+};
+document.addEventListener("focusin", startWriting);
+document.addEventListener("input", startWriting);
+document.addEventListener("submit", async (event) => {
+  const form = event.target;
+  if (!emptyCsrfFields(form).length) return;
+  event.preventDefault();
+  if (form.dataset.csrfWaiting) return; // a second click while the token is on its way
+  form.dataset.csrfWaiting = "true";
+  await loadCsrfToken(form);
+  delete form.dataset.csrfWaiting;
+  form.submit(); // does not fire this listener again; the browser has already checked the fields
+});

@@ -6,20 +6,23 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from comments.forms import signer
+from comments.forms import FORM_EXPIRED, signer
 from comments.models import Comment, CommentReport, ModerationSettings
 from comments.views import DISCARDED_COUNTER, REMEMBER_COOKIE
 from newsroom.models import SiteSettings
+from tests.comments.reader import csrf_token, sql_of
 from tests.factories import ArticleFactory, CommentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 PENDING_NOTE = "تعليقك بانتظار المراجعة، ولا يراه غيرك الآن."
+EXPIRED = str(FORM_EXPIRED)
 
 
 @pytest.fixture
@@ -47,7 +50,7 @@ def send(client, clock, article, query="", ip="127.0.0.1", **fields):
     html = client.get(article.get_absolute_url() + query, REMOTE_ADDR=ip).content.decode()
     data = {
         "rendered_at": hidden(html, "rendered_at"),
-        "csrfmiddlewaretoken": hidden(html, "csrfmiddlewaretoken"),
+        "csrfmiddlewaretoken": hidden(html, "csrfmiddlewaretoken") or csrf_token(client),
     }
     data |= {"name": "هدى", "email": "huda@example.com", "text": "متى يبدأ التشغيل؟"} | fields
     clock.shift(10)
@@ -59,25 +62,123 @@ def send(client, clock, article, query="", ip="127.0.0.1", **fields):
     return response
 
 
-def test_csrf_protects_the_form_even_on_a_page_served_from_the_cache(
-    article, clock, django_assert_num_queries
-):
+def test_csrf_protects_the_form_even_on_a_page_served_from_the_cache(article, clock):
     SiteSettings.load()  # created once, by the first page ever shown
-    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
-    first_token = hidden(first.get(article.get_absolute_url()).content.decode(), "csrfmiddlewaretoken")
-    with django_assert_num_queries(0):  # the second reader gets the cached page…
-        cached = second.get(article.get_absolute_url()).content.decode()
-    assert "__csrf_token_placeholder__" not in cached
-    second_token = hidden(cached, "csrfmiddlewaretoken")  # …with a token of their own
+    clock.shift(1)  # the clock stands still: pages rendered the instant a change was made are stale
+    first, second, third = (Client(enforce_csrf_checks=True) for _ in range(3))
+    url = article.get_absolute_url()
+    rendered = first.get(url)
+    with CaptureQueriesContext(connection) as queries:  # the second reader gets the cached page…
+        cached = second.get(url)
+    assert (rendered["X-Page-Cache"], cached["X-Page-Cache"]) == ("miss", "hit")
+    assert sql_of(queries) == []
+    for page in (rendered, cached):  # …the same bytes for everyone: no token, no cookie
+        assert hidden(page.content.decode(), "csrfmiddlewaretoken") == ""
+        assert "data-csrf-field" in page.content.decode()
+        assert not page.cookies
+        assert "public" in page["Cache-Control"]
+    assert rendered.content == cached.content
 
     clock.shift(10)
-    url, form = f"/news/{article.slug}/comment/", {"name": "هدى", "email": "huda@example.com", "text": "سؤال"}
-    form["rendered_at"] = hidden(cached, "rendered_at")
-    assert second.post(url, form).status_code == 403  # no token
-    assert second.post(url, form | {"csrfmiddlewaretoken": first_token}).status_code == 403  # someone else's
-    response = second.post(url, form | {"csrfmiddlewaretoken": second_token})
+    post_url = f"/news/{article.slug}/comment/"
+    typed = {
+        "name": "هدى",
+        "email": "huda@example.com",
+        "website": "https://huda.example",
+        "text": "سؤال\nمهم",
+    }
+    form = typed | {"rendered_at": hidden(cached.content.decode(), "rendered_at")}
+
+    # Without JavaScript the token stays empty: the form comes back, nothing lost or saved.
+    refused = second.post(post_url, form)
+    assert refused.status_code == 403
+    html = refused.content.decode()
+    assert f'<div class="form-errors" role="alert"><p>{EXPIRED}</p></div>' in html
+    assert 'value="هدى"' in tag(html, "name")
+    assert 'value="huda@example.com"' in tag(html, "email")
+    assert 'value="https://huda.example"' in tag(html, "website")
+    assert tag(html, "text").endswith(">\nسؤال\nمهم</textarea>")
+    assert html.count("huda@example.com") == 1  # in its own input only
+    assert {"private", "no-store"} <= set(refused["Cache-Control"].replace(" ", "").split(","))
+    assert "X-Page-Cache" not in refused
+    fresh = hidden(html, "csrfmiddlewaretoken")
+    assert fresh
+    assert refused.cookies[settings.CSRF_COOKIE_NAME].value  # the secret the fresh token is for
+    assert not Comment.objects.exists()
+
+    someone_elses = csrf_token(first)
+    assert second.post(post_url, form | {"csrfmiddlewaretoken": someone_elses}).status_code == 403
+    assert not Comment.objects.exists()
+    accepted = second.post(post_url, form | {"csrfmiddlewaretoken": fresh})  # sent again as it came back
+    assert accepted.status_code == 302
+    assert Comment.objects.get().text == "سؤال\nمهم"
+
+    # With JavaScript the token comes from /csrf/ when the reader starts writing.
+    clock.shift(60)
+    other = form | {
+        "email": "reem@example.com",
+        "text": "تعليق آخر",
+        "csrfmiddlewaretoken": csrf_token(third),
+    }
+    assert third.post(post_url, other, REMOTE_ADDR="192.0.2.30").status_code == 302
+    assert Comment.objects.filter(text="تعليق آخر").exists()
+
+
+def test_staff_keep_the_full_csrf_check_and_get_an_arabic_refusal(article, clock):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(UserFactory(username="desk-csrf", role="Editor"))
+    page = client.get(article.get_absolute_url())
+    assert "X-Page-Cache" not in page
+    clock.shift(10)
+    form = {
+        "name": "المحرر",
+        "email": "desk@example.com",
+        "text": "ردّ التحرير",
+        "rendered_at": hidden(page.content.decode(), "rendered_at"),
+    }
+    for token in ("", csrf_token(Client())):  # none, or someone else's
+        response = client.post(f"/news/{article.slug}/comment/", form | {"csrfmiddlewaretoken": token})
+        assert response.status_code == 403
+        html = response.content.decode()
+        assert "<h1>تعذّر التحقق من الطلب</h1>" in html
+        assert 'lang="ar" dir="rtl"' in html
+        assert "CSRF" not in html
+        assert 'name="text"' not in html  # refused, not a form to send again
+        assert "no-store" in response["Cache-Control"]
+    assert not Comment.objects.exists()
+    response = client.post(
+        f"/news/{article.slug}/comment/", form | {"csrfmiddlewaretoken": csrf_token(client)}
+    )
     assert response.status_code == 302
-    assert Comment.objects.get().text == "سؤال"
+    assert Comment.objects.get().text == "ردّ التحرير"
+
+
+def test_a_report_without_a_valid_token_comes_back_to_be_sent_again(article):
+    SiteSettings.load()
+    comment = CommentFactory(article=article, text="تعليق منشور")
+    reader = Client(enforce_csrf_checks=True)
+    page = reader.get(article.get_absolute_url())
+    assert page["X-Page-Cache"] == "miss"
+    refused = reader.post(f"/comments/{comment.pk}/report/")
+    assert refused.status_code == 403
+    html = refused.content.decode()
+    assert (
+        '<p class="message message--error">تعذّر التحقق من البلاغ، فلم يُرسَل. اضغط «إبلاغ» مرة أخرى إن أردت.</p>'
+        in html
+    )
+    assert "تعليق منشور" in html
+    assert not CommentReport.objects.exists()
+    report_form = rf'action="/comments/{comment.pk}/report/"[^>]*>\s*<input[^>]*value="([^"]+)"'
+    token = re.search(report_form, html).group(1)  # filled in: this page is the reader's own
+    reported = reader.post(f"/comments/{comment.pk}/report/", {"csrfmiddlewaretoken": token}, follow=True)
+    assert "شكراً، سيراجع المشرفون هذا التعليق." in reported.content.decode()
+    assert CommentReport.objects.filter(comment=comment).count() == 1
+
+
+def test_other_posts_without_a_token_get_an_arabic_refusal():
+    response = Client(enforce_csrf_checks=True).post("/admin/login/", {"username": "x", "password": "y"})
+    assert response.status_code == 403
+    assert "<h1>تعذّر التحقق من الطلب</h1>" in response.content.decode()
 
 
 def test_errors_come_back_next_to_their_fields_with_everything_the_reader_typed(client, clock, article):

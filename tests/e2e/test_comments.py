@@ -2,6 +2,8 @@
 
 import pytest
 
+from comments.models import Comment
+from tests.e2e.conftest import ARTIFACTS
 from tests.factories import ArticleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -64,3 +66,135 @@ def test_a_comment_goes_from_an_empty_form_to_published(browser, page, live_serv
     other.set_viewport_size({"width": 390, "height": 844})
     screenshot(other, "article-comments-phone")
     reader.close()
+
+
+# --- Pages from the shared cache carry no CSRF token: the script fetches one, or the server
+# sends the form back with a fresh one. ---------------------------------------------------------
+EXPIRED = "انتهت صلاحية النموذج أو تعذّر التحقق منه؛ راجع تعليقك ثم أرسله مرة أخرى."
+DESKTOP, PHONE = {"width": 1366, "height": 900}, {"width": 390, "height": 844}
+
+
+def reader_context(browser, live_server, **options):
+    """A new reader's browser (no cookie yet) that fails the test on requests leaving the site."""
+    context = browser.new_context(viewport=DESKTOP, locale="ar", **options)
+    context.set_default_timeout(8000)
+    context.external = []
+    context.on(
+        "request",
+        lambda request: (
+            request.url.startswith((live_server.url, "data:")) or context.external.append(request.url)
+        ),
+    )
+    return context
+
+
+def open_from_the_cache(browser, page, url):
+    """Another reader opens `url` first; this reader then gets it from the page cache, the same
+    bytes as everyone (a second load in one browser would come from the browser's own cache)."""
+    page.wait_for_timeout(200)  # the page cache keeps no page rendered the instant content changed
+    first = browser.new_context()
+    assert first.new_page().goto(url).headers["x-page-cache"] == "miss"
+    first.close()
+    response = page.goto(url)
+    assert response.headers["x-page-cache"] == "hit"
+    assert "public" in response.headers["cache-control"]
+    assert "set-cookie" not in response.headers
+    assert page.locator("#respond [data-csrf-field]").input_value() == ""
+    assert page.context.cookies() == []
+
+
+def test_with_javascript_the_token_is_fetched_once_when_the_reader_starts_writing(browser, live_server):
+    article = ArticleFactory(title="توسعة شبكة القطارات بين المدن")
+    url = live_server.url + article.get_absolute_url()
+    context = reader_context(browser, live_server)
+    page = context.new_page()
+    open_from_the_cache(browser, page, url)
+    page.wait_for_timeout(3100)  # longer than the form's minimum fill time
+
+    token_requests = []
+
+    def slow_token(route):  # the reader is quicker than the network: submit before it answers
+        token_requests.append(route.request.url)
+        page.wait_for_timeout(1000)
+        route.continue_()
+
+    page.route("**/csrf/", slow_token)
+    page.locator("#id_name").fill("ريم")
+    page.locator("#id_email").fill("reem@example.com")
+    page.locator("#id_text").fill(COMMENT)
+    with page.expect_navigation() as navigation:
+        page.get_by_role("button", name="أرسل التعليق").click()
+    assert navigation.value.status == 200  # after the redirect: sent once, with the token
+    page.get_by_text("بانتظار المراجعة").first.wait_for()
+    assert page.locator(".comment--pending").get_by_text(COMMENT).is_visible()
+    assert len(token_requests) == 1
+    assert Comment.objects.get().text == COMMENT
+    context.close()
+    assert context.external == []
+
+
+def test_without_javascript_the_form_comes_back_with_the_text_and_then_goes_through(
+    browser, live_server, screenshot
+):
+    article = ArticleFactory(title="افتتاح مكتبة عامة في الحي القديم")
+    url = live_server.url + article.get_absolute_url()
+    context = reader_context(browser, live_server, java_script_enabled=False)
+    page = context.new_page()
+    open_from_the_cache(browser, page, url)
+    page.wait_for_timeout(3100)
+
+    page.locator("#id_name").fill("سلمى")
+    page.locator("#id_email").fill("salma@example.com")
+    page.locator("#id_website").fill("https://salma.example")
+    page.locator("#id_text").fill(COMMENT)
+    with page.expect_navigation() as navigation:
+        page.get_by_role("button", name="أرسل التعليق").click()
+    assert navigation.value.status == 403
+    alert = page.locator("#respond .form-errors")
+    assert alert.inner_text().strip() == EXPIRED
+    assert alert.evaluate("element => getComputedStyle(element).direction") == "rtl"
+    assert page.locator("#id_name").input_value() == "سلمى"
+    assert page.locator("#id_email").input_value() == "salma@example.com"
+    assert page.locator("#id_website").input_value() == "https://salma.example"
+    assert page.locator("#id_text").input_value() == COMMENT
+    assert page.locator("#respond [data-csrf-field]").input_value() != ""
+    assert not Comment.objects.exists()
+    screenshot(page, "comment-csrf-retry-desktop")
+    page.locator("#respond").screenshot(path=str(ARTIFACTS / "comment-csrf-retry-form-desktop.png"))
+    page.set_viewport_size(PHONE)
+    screenshot(page, "comment-csrf-retry-phone")
+    page.locator("#respond").screenshot(path=str(ARTIFACTS / "comment-csrf-retry-form-phone.png"))
+
+    with page.expect_navigation() as navigation:
+        page.get_by_role("button", name="أرسل التعليق").click()
+    assert navigation.value.status == 200
+    page.get_by_text("بانتظار المراجعة").first.wait_for()
+    assert page.locator(".comment--pending").get_by_text(COMMENT).is_visible()
+    assert Comment.objects.get().email == "salma@example.com"
+    context.close()
+    assert context.external == []
+
+
+def test_when_the_token_cannot_be_fetched_the_comment_still_comes_back_intact(browser, live_server):
+    article = ArticleFactory(title="موسم الأمطار يبدأ مبكراً هذا العام")
+    context = reader_context(browser, live_server)
+    page = context.new_page()
+    open_from_the_cache(browser, page, live_server.url + article.get_absolute_url())
+    page.wait_for_timeout(3100)
+    page.route("**/csrf/", lambda route: route.abort())  # offline for a moment, or a server error
+    page.locator("#id_name").fill("ريم")
+    page.locator("#id_email").fill("reem@example.com")
+    page.locator("#id_text").fill(COMMENT)
+    with page.expect_navigation() as navigation:
+        page.get_by_role("button", name="أرسل التعليق").click()
+    assert navigation.value.status == 403
+    assert page.locator("#respond .form-errors").inner_text().strip() == EXPIRED
+    assert page.locator("#id_text").input_value() == COMMENT
+    assert not Comment.objects.exists()
+    with page.expect_navigation() as navigation:
+        page.get_by_role("button", name="أرسل التعليق").click()  # the token came with the form
+    assert navigation.value.status == 200
+    page.get_by_text("بانتظار المراجعة").first.wait_for()
+    assert Comment.objects.get().text == COMMENT
+    context.close()
+    assert context.external == []

@@ -47,7 +47,7 @@ def test_database_url_is_used_as_is_with_persistent_connections():
     assert db["ENGINE"] == "django.db.backends.postgresql"
     assert db["CONN_MAX_AGE"] > 0
     assert db["CONN_HEALTH_CHECKS"] is True
-    assert loaded["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert loaded["cache"] == "newsroom.cache_backend.ResilientRedisCache"
     assert loaded["lang"] == "ar"
 
 
@@ -57,9 +57,9 @@ def test_a_socket_database_url_is_decoded():
     assert json.loads(result.stdout)["db"]["HOST"] == "/var/run/postgresql"
 
 
-def test_without_redis_the_cache_is_local_memory():
+def test_without_redis_every_process_shares_a_cache_in_the_database():
     result = load_settings(DEBUG="1", DATABASE_URL="postgres://postgres@127.0.0.1/midad")
-    assert json.loads(result.stdout)["cache"] == "django.core.cache.backends.locmem.LocMemCache"
+    assert json.loads(result.stdout)["cache"] == "django.core.cache.backends.db.DatabaseCache"
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,19 @@
+"""What a reader's browser does around the comment form, for the tests of this folder."""
+
+from django.conf import settings
+
+
+def csrf_token(client) -> str:
+    """The reader's own CSRF token, fetched as the page's script does once they start writing
+    (pages from the shared cache carry an empty field)."""
+    response = client.get("/csrf/")
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "no-store, private"
+    return response.json()["token"]
+
+
+def sql_of(captured) -> list[str]:
+    """The SQL a request ran besides reading and writing the cache (a table in tests)."""
+    cache = settings.CACHES["default"]
+    table = f'"{cache["LOCATION"]}"' if cache["BACKEND"].endswith("DatabaseCache") else None
+    return [query["sql"] for query in captured if not (table and table in query["sql"])]
