@@ -78,9 +78,9 @@ class LatestArticlesFeed(Feed):
         """The published articles this feed is about; `obj` is what get_object() returned."""
         return Article.objects.published()
 
-    def list_tags(self, obj: Any) -> list[str]:
+    def list_tags(self, obj: Section | Tag | None) -> list[str]:
         """Which list this feed is (see newsroom/expiry.py)."""
-        return ["list:latest"]
+        return [*obj.cache_tags, obj.list_cache_tag] if obj else ["list:latest"]
 
     def items(self, obj: Any) -> list[Article]:
         items = list(
@@ -148,9 +148,6 @@ class SectionFeed(LatestArticlesFeed):
     def articles(self, section: Section) -> QuerySet[Article]:
         return Article.objects.published().filter(section=section)
 
-    def list_tags(self, section: Section) -> list[str]:
-        return [*section.cache_tags, f"list:section:{section.pk}"]
-
 
 class TagFeed(LatestArticlesFeed):
     """The newest published articles with one tag; the old slug of a merged tag redirects."""
@@ -178,6 +175,3 @@ class TagFeed(LatestArticlesFeed):
 
     def articles(self, tag: Tag) -> QuerySet[Article]:
         return Article.objects.published().filter(tags=tag)
-
-    def list_tags(self, tag: Tag) -> list[str]:
-        return [*tag.cache_tags, f"list:tag:{tag.pk}"]

@@ -2,12 +2,13 @@
 
 import math
 import re
+from functools import cached_property
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchVector
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -57,6 +58,11 @@ class Section(TranslatableModel):
     @property
     def cache_tags(self) -> list[str]:
         return [f"section:{self.pk}"]
+
+    @property
+    def list_cache_tag(self) -> str:
+        """Which articles the section holds (see newsroom/expiry.py)."""
+        return f"list:section:{self.pk}"
 
     @property
     def nav_key(self) -> str:
@@ -182,6 +188,10 @@ class AuthorProfile(models.Model):
     def cache_tags(self) -> list[str]:
         return [f"author:{self.pk}", *([f"image:{self.photo_id}"] if self.photo_id else [])]
 
+    @property
+    def list_cache_tag(self) -> str:
+        return f"list:author:{self.pk}"
+
 
 # --- Tags -------------------------------------------------------------------------------
 class TagManager(models.Manager):
@@ -217,6 +227,10 @@ class Tag(TagBase):
     @property
     def cache_tags(self) -> list[str]:
         return [f"tag:{self.pk}"]
+
+    @property
+    def list_cache_tag(self) -> str:
+        return f"list:tag:{self.pk}"
 
 
 class TagRedirect(models.Model):
@@ -379,11 +393,12 @@ class Article(TranslatableModel):
         image = [f"image:{self.featured_image_id}"] if self.featured_image_id else []
         return [f"article:{self.pk}", f"section:{self.section_id}", *image]
 
-    @property
+    @cached_property
     def page_cache_tags(self) -> list[str]:
         """What the article's own page shows besides cards: author, tags, comments, the
-        related articles (the lists of its tags)."""
-        tags = [tag for tagged in self.tags.all() for tag in (*tagged.cache_tags, f"list:tag:{tagged.pk}")]
+        related articles (the lists of its tags). Its tags are fetched once, for the page too."""
+        prefetch_related_objects([self], "tags")
+        tags = [tag for tagged in self.tags.all() for tag in (*tagged.cache_tags, tagged.list_cache_tag)]
         return [*self.cache_tags, *self.author.cache_tags, *tags, *self.comment_cache_tags]
 
     @property

@@ -57,7 +57,7 @@ class HomeView(TemplateView):
 
 def ticker(request):
     """The ticker's list alone, fetched by the page every minute to refresh itself."""
-    response = HttpResponse(fragments.render("ticker", get_language(), "").value)
+    response = HttpResponse(fragments.current("ticker"))
     patch_cache_control(response, public=True, max_age=30, s_maxage=30)
     return response
 
@@ -125,7 +125,7 @@ class ArticleListView(ListView):
         return Article.objects.published().for_listing()
 
     def get_context_data(self, **kwargs):
-        depends(*self.heading.cache_tags, self.list_tag)
+        depends(*self.heading.cache_tags, self.heading.list_cache_tag)
         return super().get_context_data(heading=self.heading, feed_url=self.feed_url, **kwargs)
 
 
@@ -134,7 +134,6 @@ class SectionView(ArticleListView):
         sections = Section.objects.filter(translations__slug=self.kwargs["slug"]).distinct()  # any language
         self.heading = get_object_or_404(sections)
         self.feed_url = reverse("feed_section", kwargs={"slug": self.kwargs["slug"]})
-        self.list_tag = f"list:section:{self.heading.pk}"
         return super().get_queryset().filter(section=self.heading)
 
 
@@ -145,7 +144,6 @@ class AuthorView(ArticleListView):
         self.heading = get_object_or_404(
             AuthorProfile.objects.select_related("photo"), slug=self.kwargs["slug"]
         )
-        self.list_tag = f"list:author:{self.heading.pk}"
         return super().get_queryset().filter(author=self.heading)
 
 
@@ -157,7 +155,6 @@ class TagView(ArticleListView):
             return redirect(moved.tag, permanent=True)
         self.heading = tag
         self.feed_url = reverse("feed_tag", kwargs={"slug": tag.slug})
-        self.list_tag = f"list:tag:{tag.pk}"
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):

@@ -11,6 +11,7 @@ transaction commits, a few at a time, skipping rows others hold: pruning inside 
 take rows another request is about to count, and two such requests would deadlock.
 """
 
+from contextlib import suppress
 from datetime import timedelta
 from functools import partial
 
@@ -41,10 +42,8 @@ def over_limit(key: str, *, limit: int, seconds: int) -> bool:
     """Count one attempt for `key`; True once more than `limit` happened within the window."""
     cache = caches["default"]
     if isinstance(cache, RedisCache):
-        try:
+        with suppress(CacheUnavailable):  # PostgreSQL counts until Redis is back
             return _count_in_cache(cache, key, seconds) > limit
-        except CacheUnavailable:
-            pass  # PostgreSQL counts until Redis is back
     return _count_in_database(key, seconds) > limit
 
 

@@ -26,7 +26,7 @@ from datetime import datetime
 from typing import Any
 
 from django.core.cache import cache
-from django.core.signals import request_started
+from django.core.signals import request_finished, request_started
 from django.db import transaction
 from django.utils import timezone
 
@@ -55,15 +55,18 @@ def _stamp(tags: set[str]) -> None:
     cache.set_many(dict.fromkeys((CHANGE_PREFIX + tag for tag in tags), time.time_ns()), None)
 
 
-def changed_at(tags: Iterable[str]) -> dict[str, int]:
-    """When each tag last changed (ns); 0 for a tag that never changed.
+def fetch(keys: Iterable[str], tags: Iterable[str]) -> tuple[dict[str, Any], dict[str, int]]:
+    """In one round trip: the cached values at `keys`, and when each of `tags` last changed
+    (ns; 0 for a tag that never changed).
 
     Change records are stored without expiry. The shared cache must not evict them (Redis:
     `maxmemory-policy volatile-lru`, which evicts only keys with a timeout; see the README).
     """
-    keys = {CHANGE_PREFIX + tag: tag for tag in tags}
-    found = cache.get_many(keys)
-    return {tag: found.get(key, 0) for key, tag in keys.items()}
+    change_keys = {CHANGE_PREFIX + tag: tag for tag in tags}
+    wanted = [*keys, *change_keys]
+    found = cache.get_many(wanted) if wanted else {}
+    changes = {tag: found.pop(key, 0) for key, tag in change_keys.items()}
+    return found, changes
 
 
 # --- Collecting what a render shows --------------------------------------------------------
@@ -103,7 +106,7 @@ class Entry:
 def lookup(key: str) -> Entry | None:
     """The entry at `key` if nothing it shows changed since it was rendered."""
     entry = cache.get(key)
-    if isinstance(entry, Entry) and entry.is_current(changed_at(entry.tags)):
+    if isinstance(entry, Entry) and entry.is_current(fetch((), entry.tags)[1]):
         depends(*entry.tags)
         return entry
     return None
@@ -141,12 +144,10 @@ def valid_until(seconds: int) -> float:
 
 # --- Once per request ----------------------------------------------------------------------
 def request_memo() -> dict:
-    """A dictionary that lives as long as the current request (each request starts empty)."""
+    """A dictionary that lives as long as the current request; outside one (a management
+    command, a background worker) a new one on every call, so nothing is remembered there."""
     memo = _request_memo.get()
-    if memo is None:
-        memo = {}
-        _request_memo.set(memo)
-    return memo
+    return {} if memo is None else memo
 
 
 def per_request(function: Callable[[], Any]) -> Callable[[], Any]:
@@ -162,12 +163,16 @@ def per_request(function: Callable[[], Any]) -> Callable[[], Any]:
     return memoised
 
 
-def forget(**kwargs) -> None:
-    """Drop every per-request memo (each request starts with none)."""
+def request_begins(**kwargs) -> None:
+    _request_memo.set({})
+
+
+def request_ends(**kwargs) -> None:
     _request_memo.set(None)
 
 
-request_started.connect(forget, dispatch_uid="newsroom.cachetags.forget")
+request_started.connect(request_begins, dispatch_uid="newsroom.cachetags.request_begins")
+request_finished.connect(request_ends, dispatch_uid="newsroom.cachetags.request_ends")
 
 
 @per_request

@@ -19,6 +19,7 @@ from django.db.models.signals import post_delete, post_save, pre_delete, pre_sav
 from django.dispatch import receiver
 from django.utils import timezone
 
+from articles.fragments import ticker_articles
 from articles.models import (
     Article,
     ArticleTranslation,
@@ -48,7 +49,7 @@ def _public_state(article: Article) -> dict | None:
     return state
 
 
-def _lists(article_id: int, state: dict) -> set[str]:
+def _lists(state: dict) -> set[str]:
     month = timezone.localtime(state["publish_at"]).strftime("%Y-%m")
     return {
         "list:latest",
@@ -60,8 +61,6 @@ def _lists(article_id: int, state: dict) -> set[str]:
 
 
 def _in_ticker(article: Article) -> bool:
-    from articles.fragments import ticker_articles
-
     return article.pk in {shown.pk for shown in ticker_articles()}
 
 
@@ -74,7 +73,7 @@ def article_changed(article: Article, before: dict | None, after: dict | None) -
     if before is None or after is None or any(before[name] != after[name] for name in fields):
         for state in (before, after):
             if state:
-                tags |= _lists(article.pk, state)
+                tags |= _lists(state)
         tags.add("ticker")
     elif after["is_breaking"] or _in_ticker(article):
         tags.add("ticker")

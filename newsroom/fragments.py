@@ -8,7 +8,6 @@ newsroom/pagecache.py). Templates place them with ``{% shared "ticker" %}``.
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -44,6 +43,12 @@ def marker(name: str, arg: str = "") -> str:
     return f"<!--shared:{name}:{translation.get_language()}:{arg}-->"
 
 
+def current(name: str, arg: str = "") -> str:
+    """Fragment `name` in the active language, as it is now."""
+    marker = (name, translation.get_language(), arg)
+    return render(marker, fetch((), [marker])).value
+
+
 def _key(name: str, language: str, arg: str) -> str:
     return f"shared:{name}:{language}:{arg}"
 
@@ -59,22 +64,18 @@ class Found:
 def fetch(tags, markers) -> Found:
     """In one round trip: when `tags` and the markers' fragments' tags changed, and the
     fragments' cached entries."""
-    keys = [_key(*marker) for marker in markers]
     all_tags = set(tags).union(*(REGISTRY[name].tags for name, _language, _arg in markers))
-    change_keys = {cachetags.CHANGE_PREFIX + tag: tag for tag in all_tags}
-    got = cache.get_many([*keys, *change_keys])
-    changes = {tag: got.get(key, 0) for key, tag in change_keys.items()}
-    return Found(changes, {key: got[key] for key in keys if key in got})
+    entries, changes = cachetags.fetch([_key(*marker) for marker in markers], all_tags)
+    return Found(changes, entries)
 
 
-def render(name: str, language: str, arg: str, found: Found | None = None) -> cachetags.Entry:
-    """Fragment `name` as it is now: from `found` or the cache if current, else rendered."""
-    fragment, key = REGISTRY[name], _key(name, language, arg)
-    entry = found.entries.get(key) if found else cache.get(key)
-    if isinstance(entry, cachetags.Entry):
-        changes = found.changes if found else cachetags.changed_at(entry.tags)
-        if entry.is_current(changes):
-            return entry
+def render(marker: tuple[str, str, str], found: Found) -> cachetags.Entry:
+    """Fragment (name, language, arg) as it is now: from `found` if current, else rendered."""
+    name, language, arg = marker
+    fragment, key = REGISTRY[name], _key(*marker)
+    entry = found.entries.get(key)
+    if isinstance(entry, cachetags.Entry) and entry.is_current(found.changes):
+        return entry
     with translation.override(language):
         return cachetags.store(
             key,

@@ -67,13 +67,15 @@ def _markers(content: bytes) -> list[tuple[str, str, str]]:
     return [tuple(part.decode() for part in found) for found in SHARED_MARKER.findall(content)]
 
 
-def _fill(content: bytes, markers, found: fragments.Found | None = None) -> tuple[bytes, int]:
+def _fill(content: bytes, found: fragments.Found | None = None) -> tuple[bytes, int]:
     """`content` with the current shared fragments in place of its markers, and the time
-    (ns) the newest of them was rendered."""
+    (ns) the newest of them was rendered. Fragments not in `found` are fetched in one go."""
+    markers = _markers(content)
+    found = found or fragments.fetch((), markers)
     newest = 0
-    for name, language, arg in markers:
-        fragment = fragments.render(name, language, arg, found)
-        content = content.replace(f"<!--shared:{name}:{language}:{arg}-->".encode(), fragment.value.encode())
+    for marker in markers:
+        fragment = fragments.render(marker, found)
+        content = content.replace("<!--shared:{}:{}:{}-->".format(*marker).encode(), fragment.value.encode())
         newest = max(newest, fragment.rendered_at)
     return content, newest
 
@@ -88,8 +90,7 @@ def _set_content(response, content: bytes) -> None:
 def _finish(request, response, entry: cachetags.Entry, found=None):
     """Fill in the shared fragments, then the validators and caching headers of a page that is
     the same for every reader; answers 304 when the reader's copy is current."""
-    content = entry.value[0]
-    content, newest = _fill(content, _markers(content), found)
+    content, newest = _fill(entry.value[0], found)
     _set_content(response, content)
     last_modified = max(entry.rendered_at, newest) // 1_000_000_000
     response["ETag"] = f'"{hashlib.blake2b(response.content, digest_size=16).hexdigest()}"'
@@ -159,9 +160,7 @@ class PageCacheMiddleware:
             return response
         if hasattr(response, "render") and not response.is_rendered:
             response.render()
-        content = response.content
-        if markers := _markers(content):
-            content = _fill(content, markers, fragments.fetch((), markers))[0]
+        content = _fill(response.content)[0]
         if CSRF_FIELD in content:
             token = f'value="{get_token(request)}"'.encode()
             content = content.replace(CSRF_FIELD, CSRF_FIELD.replace(b'value=""', token))

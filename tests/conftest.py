@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import translation
 
-from newsroom import cache_backend, cachetags
+from newsroom import cache_backend
 from tests.factories import UserFactory
 
 
@@ -45,7 +45,6 @@ def fresh_state(django_db_setup, django_db_blocker):
     def reset():
         with django_db_blocker.unblock():
             cache.clear()
-        cachetags.forget()  # a test's last request leaves its per-request memo (settings rows) in this thread
         translation.activate(settings.LANGUAGE_CODE)
 
     reset()

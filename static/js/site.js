@@ -57,7 +57,7 @@ const emptyCsrfFields = (root) => [...root.querySelectorAll("[data-csrf-field]")
 let csrfRequest = null;
 let csrfFailed = false; // then only a submit asks again, not every keystroke
 const loadCsrfToken = (form) => {
-  csrfRequest ??= fetch(form.dataset.csrfUrl || "/csrf/", {
+  csrfRequest ??= fetch(form.dataset.csrfUrl, {
     credentials: "same-origin",
     cache: "no-store",
     headers: { Accept: "application/json" },

@@ -38,22 +38,29 @@ def browser():
         browser.close()
 
 
+def reader_context(browser, live_server, **options):
+    """A new desktop-sized browser context (no cookie yet) that records, in `external`, every
+    request leaving the site."""
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="ar", **options)
+    context.set_default_timeout(8000)
+    context.external = []
+    context.on(
+        "request",
+        lambda request: (
+            request.url.startswith((live_server.url, "data:")) or context.external.append(request.url)
+        ),
+    )
+    return context
+
+
 @pytest.fixture
 def page(browser, live_server):
     """A desktop-sized page that fails the test on any request leaving the site."""
-    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="ar", bypass_csp=False)
+    context = reader_context(browser, live_server)
     page = context.new_page()
-    page.set_default_timeout(8000)
-    page.external_requests = []
-    page.on(
-        "request",
-        lambda request: (
-            request.url.startswith((live_server.url, "data:")) or page.external_requests.append(request.url)
-        ),
-    )
     yield page
     context.close()
-    assert page.external_requests == [], "pages must make no external requests"
+    assert context.external == [], "pages must make no external requests"
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 import pytest
 
 from comments.models import Comment
-from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.conftest import ARTIFACTS, reader_context
 from tests.factories import ArticleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -71,21 +71,19 @@ def test_a_comment_goes_from_an_empty_form_to_published(browser, page, live_serv
 # --- Pages from the shared cache carry no CSRF token: the script fetches one, or the server
 # sends the form back with a fresh one. ---------------------------------------------------------
 EXPIRED = "انتهت صلاحية النموذج أو تعذّر التحقق منه؛ راجع تعليقك ثم أرسله مرة أخرى."
-DESKTOP, PHONE = {"width": 1366, "height": 900}, {"width": 390, "height": 844}
+PHONE = {"width": 390, "height": 844}
 
 
-def reader_context(browser, live_server, **options):
-    """A new reader's browser (no cookie yet) that fails the test on requests leaving the site."""
-    context = browser.new_context(viewport=DESKTOP, locale="ar", **options)
-    context.set_default_timeout(8000)
-    context.external = []
-    context.on(
-        "request",
-        lambda request: (
-            request.url.startswith((live_server.url, "data:")) or context.external.append(request.url)
-        ),
-    )
-    return context
+def send(page, **fields) -> int:
+    """Type `fields` (and the comment, if any field is given) into the form, send it, and
+    return the status of the page that comes back."""
+    for name, value in fields.items():
+        page.locator(f"#id_{name}").fill(value)
+    if fields:
+        page.locator("#id_text").fill(COMMENT)
+    with page.expect_navigation() as navigation:
+        page.get_by_role("button", name="أرسل التعليق").click()
+    return navigation.value.status
 
 
 def open_from_the_cache(browser, page, url):
@@ -119,12 +117,9 @@ def test_with_javascript_the_token_is_fetched_once_when_the_reader_starts_writin
         route.continue_()
 
     page.route("**/csrf/", slow_token)
-    page.locator("#id_name").fill("ريم")
-    page.locator("#id_email").fill("reem@example.com")
-    page.locator("#id_text").fill(COMMENT)
-    with page.expect_navigation() as navigation:
-        page.get_by_role("button", name="أرسل التعليق").click()
-    assert navigation.value.status == 200  # after the redirect: sent once, with the token
+    assert (
+        send(page, name="ريم", email="reem@example.com") == 200
+    )  # after the redirect: sent once, with the token
     page.get_by_text("بانتظار المراجعة").first.wait_for()
     assert page.locator(".comment--pending").get_by_text(COMMENT).is_visible()
     assert len(token_requests) == 1
@@ -143,13 +138,7 @@ def test_without_javascript_the_form_comes_back_with_the_text_and_then_goes_thro
     open_from_the_cache(browser, page, url)
     page.wait_for_timeout(3100)
 
-    page.locator("#id_name").fill("سلمى")
-    page.locator("#id_email").fill("salma@example.com")
-    page.locator("#id_website").fill("https://salma.example")
-    page.locator("#id_text").fill(COMMENT)
-    with page.expect_navigation() as navigation:
-        page.get_by_role("button", name="أرسل التعليق").click()
-    assert navigation.value.status == 403
+    assert send(page, name="سلمى", email="salma@example.com", website="https://salma.example") == 403
     alert = page.locator("#respond .form-errors")
     assert alert.inner_text().strip() == EXPIRED
     assert alert.evaluate("element => getComputedStyle(element).direction") == "rtl"
@@ -165,9 +154,7 @@ def test_without_javascript_the_form_comes_back_with_the_text_and_then_goes_thro
     screenshot(page, "comment-csrf-retry-phone")
     page.locator("#respond").screenshot(path=str(ARTIFACTS / "comment-csrf-retry-form-phone.png"))
 
-    with page.expect_navigation() as navigation:
-        page.get_by_role("button", name="أرسل التعليق").click()
-    assert navigation.value.status == 200
+    assert send(page) == 200
     page.get_by_text("بانتظار المراجعة").first.wait_for()
     assert page.locator(".comment--pending").get_by_text(COMMENT).is_visible()
     assert Comment.objects.get().email == "salma@example.com"
@@ -182,18 +169,11 @@ def test_when_the_token_cannot_be_fetched_the_comment_still_comes_back_intact(br
     open_from_the_cache(browser, page, live_server.url + article.get_absolute_url())
     page.wait_for_timeout(3100)
     page.route("**/csrf/", lambda route: route.abort())  # offline for a moment, or a server error
-    page.locator("#id_name").fill("ريم")
-    page.locator("#id_email").fill("reem@example.com")
-    page.locator("#id_text").fill(COMMENT)
-    with page.expect_navigation() as navigation:
-        page.get_by_role("button", name="أرسل التعليق").click()
-    assert navigation.value.status == 403
+    assert send(page, name="ريم", email="reem@example.com") == 403
     assert page.locator("#respond .form-errors").inner_text().strip() == EXPIRED
     assert page.locator("#id_text").input_value() == COMMENT
     assert not Comment.objects.exists()
-    with page.expect_navigation() as navigation:
-        page.get_by_role("button", name="أرسل التعليق").click()  # the token came with the form
-    assert navigation.value.status == 200
+    assert send(page) == 200  # the token came with the form
     page.get_by_text("بانتظار المراجعة").first.wait_for()
     assert Comment.objects.get().text == COMMENT
     context.close()
