@@ -30,6 +30,7 @@ from django.utils.http import http_date
 from newsroom import cachetags, fragments
 
 PAGE_SECONDS = 60
+PAGE_KEY_PREFIX = "page:v2:"  # a new version when what an entry holds changes: deploys then miss
 # Shared caches (nginx, a CDN) cannot hear our expiries: they keep a page only briefly, and
 # may serve it this long while they fetch a fresh one. Browsers revalidate with the ETag.
 SHARED_SECONDS = 5
@@ -60,17 +61,16 @@ def cache_public_page(view):
 
 def _page_key(request) -> str:
     address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
-    return "page:" + hashlib.sha256(address.encode()).hexdigest()  # Arabic URLs are long
+    return PAGE_KEY_PREFIX + hashlib.sha256(address.encode()).hexdigest()  # Arabic URLs are long
 
 
 def _markers(content: bytes) -> list[tuple[str, str, str]]:
     return [tuple(part.decode() for part in found) for found in SHARED_MARKER.findall(content)]
 
 
-def _fill(content: bytes, found: fragments.Found | None = None) -> tuple[bytes, int]:
-    """`content` with the current shared fragments in place of its markers, and the time
+def _fill(content: bytes, markers, found: fragments.Found | None = None) -> tuple[bytes, int]:
+    """`content` with the current shared fragments in place of its `markers`, and the time
     (ns) the newest of them was rendered. Fragments not in `found` are fetched in one go."""
-    markers = _markers(content)
     found = found or fragments.fetch((), markers)
     newest = 0
     for marker in markers:
@@ -90,7 +90,8 @@ def _set_content(response, content: bytes) -> None:
 def _finish(request, response, entry: cachetags.Entry, found=None):
     """Fill in the shared fragments, then the validators and caching headers of a page that is
     the same for every reader; answers 304 when the reader's copy is current."""
-    content, newest = _fill(entry.value[0], found)
+    content, _headers, markers = entry.value
+    content, newest = _fill(content, markers, found)
     _set_content(response, content)
     last_modified = max(entry.rendered_at, newest) // 1_000_000_000
     response["ETag"] = f'"{hashlib.blake2b(response.content, digest_size=16).hexdigest()}"'
@@ -124,7 +125,8 @@ class PageCacheMiddleware:
         if not (getattr(request, "page_cacheable", False) and self.cacheable(response)):
             return self.fill(request, response)
         headers = {name: response[name] for name in KEPT_HEADERS if name in response}
-        entry = cachetags.save(key, (response.content, headers), shown, started, PAGE_SECONDS)
+        page = (response.content, headers, _markers(response.content))
+        entry = cachetags.save(key, page, shown, started, PAGE_SECONDS)
         response["X-Page-Cache"] = "miss"
         return _finish(request, response, entry)
 
@@ -133,8 +135,8 @@ class PageCacheMiddleware:
         entry = cachetags.cache.get(key)
         if not isinstance(entry, cachetags.Entry):
             return None
-        content, headers = entry.value
-        found = fragments.fetch(entry.tags, _markers(content))  # one round trip for the rest
+        _content, headers, markers = entry.value
+        found = fragments.fetch(entry.tags, markers)  # one round trip for the rest
         if not entry.is_current(found.changes):
             return None
         response = HttpResponse(headers=headers)
@@ -160,7 +162,7 @@ class PageCacheMiddleware:
             return response
         if hasattr(response, "render") and not response.is_rendered:
             response.render()
-        content = _fill(response.content)[0]
+        content = _fill(response.content, _markers(response.content))[0]
         if CSRF_FIELD in content:
             token = f'value="{get_token(request)}"'.encode()
             content = content.replace(CSRF_FIELD, CSRF_FIELD.replace(b'value=""', token))
