@@ -27,7 +27,7 @@ def render_comments(context, article):
         form = CommentForm(initial=remembered | {"remember": bool(remembered)})
         replying_to = request.GET.get("replyto", "")
     else:
-        replying_to = form.data.get("parent", "")
+        remembered, replying_to = {}, form.data.get("parent", "")
     parent = comments.filter(pk=replying_to).first() if str(replying_to).isdigit() else None
     if parent:
         form.initial["parent"] = parent.pk
@@ -37,6 +37,8 @@ def render_comments(context, article):
         "comments": comments,
         "my_pending": Comment.objects.pending().filter(article=article, pk__in=mine) if mine else [],
         "form": form,
+        # The same empty form for every reader: a cached region (its time token is the page's).
+        "blank_form": not (form.is_bound or remembered or parent),
         "replying_to": parent,
         "open": ModerationPolicy().comments_open(article),
     }
