@@ -2,6 +2,7 @@
 
 An upload goes through validate_image_upload() and sanitize_upload() before it is stored;
 make_renditions() then writes the resized WebP and fallback files that srcset() lists.
+ImageUploadField is the model field that stores them, and checks only new uploads.
 """
 
 import hashlib
@@ -12,10 +13,14 @@ from io import BytesIO
 from itertools import groupby
 from typing import IO, Any
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage, default_storage
+from django.core.validators import FileExtensionValidator
+from django.db import models
+from django.utils.encoding import filepath_to_uri
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageFile, ImageOps
 
@@ -23,6 +28,7 @@ MAX_UPLOAD_BYTES = 15 * 1024 * 1024
 MAX_PIXELS = 40_000_000  # our own limit, checked before any pixel data is decoded
 RENDITION_WIDTHS = (480, 800, 1200, 1600)
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
+ALLOWED_EXTENSIONS = ("jpg", "jpeg", "png", "webp", "gif")
 
 # How every file is written, sanitised originals and renditions alike.
 _ENCODER_OPTIONS: dict[str, dict[str, Any]] = {
@@ -37,7 +43,12 @@ _RGB_MODES = {"RGB", "RGBA", "P", "PA"}
 
 _NOT_AN_IMAGE = _("الملف ليس صورة صالحة.")
 _TOO_MANY_BYTES = _("حجم الصورة يتجاوز الحد المسموح (%(limit)s ميغابايت).")
-_TOO_MANY_PIXELS = _("أبعاد الصورة كبيرة جداً.")
+_TOO_MANY_PIXELS = _("أبعاد الصورة كبيرة جداً: الحد الأقصى %(limit)s مليون بكسل (العرض × الارتفاع).")
+
+validate_image_extension = FileExtensionValidator(
+    allowed_extensions=ALLOWED_EXTENSIONS,
+    message=_("امتداد الملف «%(extension)s» غير مقبول؛ الامتدادات المقبولة: %(allowed_extensions)s."),
+)
 
 
 def validate_image_upload(uploaded: File) -> None:
@@ -55,12 +66,47 @@ def validate_image_upload(uploaded: File) -> None:
         with warnings.catch_warnings(action="error", category=Image.DecompressionBombWarning):
             _check_image(uploaded)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-        raise ValidationError(_TOO_MANY_PIXELS, code="too_many_pixels") from error
+        raise _too_many_pixels() from error
     # The exceptions Pillow raises for malformed files; UnidentifiedImageError is an OSError.
     except (OSError, SyntaxError, ValueError) as error:
         raise ValidationError(_NOT_AN_IMAGE, code="invalid_image") from error
     finally:
         uploaded.seek(0)
+
+
+class ImageUploadFormField(forms.FileField):
+    """A new upload, checked by our rules alone: Django's own image check names every format Pillow
+    reads and reports Pillow's decompression bomb limit as a broken file."""
+
+    def to_python(self, data):
+        uploaded = super().to_python(data)
+        if uploaded is not None:
+            validate_image_extension(uploaded)
+            validate_image_upload(uploaded)
+        return uploaded
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        if isinstance(widget, forms.FileInput) and "accept" not in widget.attrs:
+            attrs["accept"] = ",".join(f".{extension}" for extension in ALLOWED_EXTENSIONS)
+        return attrs
+
+
+class ImageUploadField(models.ImageField):
+    """An ImageField whose form checks new uploads with ImageUploadFormField. The stored file is not
+    checked again when only its description changes: it was checked on upload, and reading it back
+    (from S3, say) would be slow."""
+
+    default_validators = []
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": ImageUploadFormField, **kwargs})
+
+
+def url_paths(name: str) -> set[str]:
+    """What any URL of the stored image `name`, or of one of its renditions, contains, whatever the storage."""
+    paths = {name, f"{_renditions_folder(name)}/"}
+    return paths | {filepath_to_uri(path) for path in paths}
 
 
 def sanitize_upload(uploaded: File) -> ContentFile:
@@ -137,12 +183,18 @@ def _format_of(image: Image.Image) -> str:
     return "JPEG" if image.format == "MPO" else image.format
 
 
+def _too_many_pixels() -> ValidationError:
+    return ValidationError(
+        _TOO_MANY_PIXELS, code="too_many_pixels", params={"limit": f"{MAX_PIXELS / 1_000_000:g}"}
+    )
+
+
 def _check_image(uploaded: File) -> None:
     """Check the pixel count from the header, then the file's structure, then that it decodes to the end."""
     uploaded.seek(0)
     with _open(uploaded) as image:
         if image.width * image.height > MAX_PIXELS:
-            raise ValidationError(_TOO_MANY_PIXELS, code="too_many_pixels")
+            raise _too_many_pixels()
         image.verify()
     # verify() does not decode, so it misses truncated JPEGs; a full decode on a fresh open does not.
     uploaded.seek(0)

@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from articles.models import Article, AuthorProfile, Section
+from articles.models import Article, AuthorProfile, MediaImage, Section
 from newsroom.roles import sync_roles
 
 
@@ -56,6 +56,17 @@ class AuthorFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     display_name = factory.Sequence(lambda n: f"كاتب {n}")
+
+
+class MediaImageFactory(factory.django.DjangoModelFactory):
+    """A stored picture with its renditions, as an upload leaves it."""
+
+    class Meta:
+        model = MediaImage
+
+    file = factory.django.ImageField(filename="photo.jpg", width=900, height=600, format="JPEG")
+    alt_text = factory.Sequence(lambda n: f"صورة رقم {n}")
+    uploaded_by = factory.SubFactory(UserFactory)
 
 
 class ArticleFactory(factory.django.DjangoModelFactory):

@@ -2,6 +2,8 @@ import json
 import os
 import posixpath
 import re
+import struct
+import zlib
 from io import BytesIO
 
 import pytest
@@ -15,7 +17,6 @@ from PIL.PngImagePlugin import PngInfo
 from articles import images
 
 NOT_AN_IMAGE = "الملف ليس صورة صالحة."
-TOO_MANY_PIXELS = "أبعاد الصورة كبيرة جداً."
 RED, BLUE, WHITE = (255, 0, 0), (0, 0, 255), (255, 255, 255)
 SRGB_PROFILE = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
 
@@ -37,6 +38,24 @@ def decode(data: bytes) -> Image.Image:
     image = Image.open(BytesIO(data))
     image.load()
     return image
+
+
+def too_many_pixels(limit: str = "40") -> str:
+    return f"أبعاد الصورة كبيرة جداً: الحد الأقصى {limit} مليون بكسل (العرض × الارتفاع)."
+
+
+def blank_png(width: int, height: int) -> bytes:
+    """A complete black-and-white PNG, a hundred times smaller than its pixels even at 30000×30000."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    row = bytes(1 + (width + 7) // 8)  # the filter byte, then one bit per pixel
+    compressor = zlib.compressobj(9)
+    pixels = b"".join(compressor.compress(row * 1000) for _ in range(height // 1000))
+    pixels += compressor.compress(row * (height % 1000)) + compressor.flush()
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)  # 1 bit, greyscale
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
 
 
 def truncated_jpeg() -> bytes:
@@ -202,7 +221,7 @@ def test_an_image_of_a_format_we_do_not_serve_is_rejected():
 def test_an_image_with_too_many_pixels_is_rejected(monkeypatch):
     monkeypatch.setattr(images, "MAX_PIXELS", 60 * 40 - 1)
     error = rejection(SimpleUploadedFile("huge.png", encode(picture(), "PNG")))
-    assert error.messages == [TOO_MANY_PIXELS]
+    assert error.messages == [too_many_pixels("0.002399")]
     assert error.code == "too_many_pixels"
 
 
@@ -213,13 +232,23 @@ def test_an_image_exactly_at_the_pixel_limit_passes(monkeypatch):
 
 def test_the_pixel_limit_is_checked_before_the_pixels_are_decoded(monkeypatch):
     monkeypatch.setattr(images, "MAX_PIXELS", 100)
-    assert rejection(SimpleUploadedFile("huge.jpg", truncated_jpeg())).messages == [TOO_MANY_PIXELS]
+    assert rejection(SimpleUploadedFile("huge.jpg", truncated_jpeg())).messages == [too_many_pixels("0.0001")]
 
 
 @pytest.mark.parametrize("pillow_limit", [2000, 1000], ids=["pillow-warns", "pillow-refuses"])
 def test_a_decompression_bomb_by_pillows_own_limit_is_rejected(monkeypatch, pillow_limit):
     monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", pillow_limit)  # the picture has 2400 pixels
-    assert rejection(SimpleUploadedFile("bomb.png", encode(picture(), "PNG"))).messages == [TOO_MANY_PIXELS]
+    assert rejection(SimpleUploadedFile("bomb.png", encode(picture(), "PNG"))).messages == [too_many_pixels()]
+
+
+def test_a_30000_by_30000_png_is_too_large_and_the_message_says_the_limit():
+    upload = SimpleUploadedFile("poster.png", blank_png(30000, 30000))
+    assert upload.size < 200_000
+    assert rejection(upload).messages == [too_many_pixels("40")]
+
+
+def test_a_small_picture_of_the_same_kind_passes():
+    images.validate_image_upload(SimpleUploadedFile("poster.png", blank_png(3000, 2000)))
 
 
 def test_a_file_over_the_byte_limit_is_rejected_before_it_is_read(monkeypatch):
