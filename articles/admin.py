@@ -1,20 +1,28 @@
 """The editorial admin: where journalists and editors spend their day."""
 
+from dataclasses import dataclass
+
 import reversion
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Count
-from django.http import JsonResponse
+from django.contrib.admin.utils import display_for_field, unquote
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.db.models import BooleanField, Count
+from django.http import HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
-from django.urls import path
-from django.utils.html import format_html, format_html_join
+from django.urls import path, reverse
+from django.utils.dateformat import format as format_date
+from django.utils.html import format_html, format_html_join, strip_tags
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 from parler.admin import TranslatableAdmin
 from parler.forms import TranslatableModelForm
 from reversion.admin import VersionAdmin
+from reversion.models import Version
 from taggit.forms import TagWidget
 
-from articles import services
+from articles import presence, services
 from articles.models import (
     Article,
     ArticleTranslation,
@@ -24,6 +32,7 @@ from articles.models import (
     Tag,
     TaggedArticle,
 )
+from articles.richtext import sanitize_body
 from newsroom.arabic import normalize
 
 reversion.register(ArticleTranslation)
@@ -75,6 +84,22 @@ class MediaImageAdmin(admin.ModelAdmin):
     @admin.display(description=_("الأبعاد"))
     def dimensions(self, image):
         return f"{image.width}×{image.height}" if image.width else "—"
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return super().has_change_permission(request)
+        return obj.can_be_edited_by(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (
+            obj is None or obj.can_be_edited_by(request.user)
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        image = self.get_object(request, object_id)
+        if image and request.method == "GET" and (refusal := image.edit_refusal(request.user)):
+            self.message_user(request, refusal, messages.WARNING)
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -161,13 +186,110 @@ class TagSuggestWidget(TagWidget):
         css = {"all": ["articles/admin/newsroom-admin.css"]}
 
 
+def when(moment) -> str:
+    return format_date(localtime(moment), "j F Y، H:i")
+
+
+@dataclass
+class Difference:
+    label: str
+    saved: str
+    yours: str
+
+
+@dataclass
+class EditConflict:
+    """Someone saved the article after this form was opened: what they saved, and how it differs
+    from what this form holds."""
+
+    saved_by: str | None
+    saved_at: str | None
+    differences: list[Difference]
+
+    @property
+    def message(self) -> str:
+        if self.saved_by:
+            happened = _("حفظ %(name)s هذا المقال في %(time)s بعد أن فتحته.") % {
+                "name": self.saved_by,
+                "time": self.saved_at,
+            }
+        else:
+            happened = _("حُفظ هذا المقال بعد أن فتحته.")
+        outcome = _(
+            "لم يُحفظ تعديلك كي لا يضيع ما حُفظ قبله: ما كتبته باقٍ في النموذج، والفرق بين النسختين أدناه. "
+            "احفظ مرة أخرى لتحل نسختك محل النسخة المحفوظة."
+        )
+        return f"{happened} {outcome}"
+
+
 class ArticleAdminForm(TranslatableModelForm):
+    # The version number the edit started from: a save based on an older one is refused (clean).
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
     class Meta:
         model = Article
         fields = "__all__"
         widgets = {"tags": TagSuggestWidget}
 
     user = None  # set by ArticleAdmin.get_form
+    conflict = None  # an EditConflict once clean() refused a stale edit
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned_data = super().clean()
+        started_from = cleaned_data.get("version")
+        # Restoring a revision posts no version: it overwrites on purpose.
+        if self.instance.pk and started_from is not None:
+            current = self.instance.locked_version()  # locked until this save commits
+            if started_from != current:
+                self.conflict = self._conflict()
+                self.data = self.data.copy()
+                self.data[self.add_prefix("version")] = current  # saving again goes on top of it
+                raise forms.ValidationError(self.conflict.message, code="edit_conflict")
+        return cleaned_data
+
+    def _conflict(self) -> EditConflict:
+        saved = Article.objects.language(self.instance.get_current_language()).get(pk=self.instance.pk)
+        revision = saved.latest_revision()
+        differences = []
+        for name, field in self.fields.items():
+            if name == "version" or name not in self.cleaned_data:
+                continue
+            saved_text = self._shown(name, self._saved_value(saved, name))
+            your_text = self._shown(name, self.cleaned_data[name])
+            if saved_text != your_text:
+                differences.append(Difference(str(field.label), saved_text, your_text))
+        return EditConflict(
+            saved_by=presence.editor_name(revision.user) if revision and revision.user else None,
+            saved_at=when(revision.date_created) if revision else None,
+            differences=differences,
+        )
+
+    @staticmethod
+    def _saved_value(article, name):
+        if name == "tags":
+            return list(article.tags.names())
+        if name in article._parler_meta.get_all_fields():
+            return article.safe_translation_getter(name)
+        return getattr(article, name)
+
+    @staticmethod
+    def _shown(name, value) -> str:
+        """A value as the comparison shows it: text, not markup or ids."""
+        if name == "tags":
+            return "، ".join(sorted(value))
+        if name == "body":
+            return strip_tags(sanitize_body(value or "").replace("</p>", "</p>\n"))
+        try:
+            field = Article._meta.get_field(name)
+        except FieldDoesNotExist:
+            field = ArticleTranslation._meta.get_field(name)
+        if isinstance(field, BooleanField):
+            return str(_("نعم") if value else _("لا"))
+        return str(display_for_field(value, field, "—"))
 
     def clean_status(self):
         status = self.cleaned_data["status"]
@@ -251,12 +373,71 @@ class ArticleAdmin(VersionAdmin, TranslatableAdmin):
     ]
     # Decisions that put something in front of readers belong to editors.
     EDITOR_ONLY_FIELDS = ["is_featured", "is_breaking", "breaking_priority", "breaking_until"]
+    # django-reversion's pages that bring back a saved revision (of a live or a deleted article).
+    RESTORE_VIEWS = {"articles_article_revision", "articles_article_recover"}
 
     class Media:
         css = {"all": ["articles/admin/newsroom-admin.css"]}
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("translations", "section__translations")
+
+    def get_urls(self):
+        heartbeat = self.admin_site.admin_view(require_POST(self.presence_view))  # staff only, never cached
+        return [
+            path("<path:object_id>/presence/", heartbeat, name="articles_article_presence"),
+            *super().get_urls(),
+        ]
+
+    def presence_view(self, request, object_id):
+        """The heartbeat of an open change page: who else has this article open."""
+        article = self.get_object(request, unquote(object_id))
+        if article is None or not self.has_change_permission(request, article):
+            raise PermissionDenied
+        others = presence.check_in(article.pk, request.user)
+        return JsonResponse({"editors": others, "notice": presence.notice(others)})
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["presence_heartbeat"] = presence.HEARTBEAT_SECONDS
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def restored_revision(self, request):
+        """The revision being brought back, on django-reversion's restore pages (else None)."""
+        match = request.resolver_match
+        if match.url_name not in self.RESTORE_VIEWS:
+            return None
+        return Version.objects.select_related("revision").get(pk=match.args[-1]).revision
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if object_id and self.restored_revision(request):  # reverted to it already, in this transaction
+            self._reattach_restored_tags(request, unquote(object_id))
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def _reattach_restored_tags(self, request, article_id):
+        restored = services.reattach_restored_tags(article_id)
+        if restored.merged_into:
+            names = "، ".join(tag.name for tag in restored.merged_into)
+            self.message_user(
+                request,
+                _("دُمجت بعض وسوم هذه النسخة بعد حفظها، فحلّت محلها الوسوم التي دُمجت فيها: %(tags)s.")
+                % {"tags": names},
+                messages.WARNING,
+            )
+        if restored.dropped:
+            self.message_user(request, _("حُذفت بعض وسوم هذه النسخة بعد حفظها، فلم تُستعد."), messages.WARNING)
+
+    def response_change(self, request, obj):
+        revision = self.restored_revision(request)
+        if revision is None:
+            return super().response_change(request, obj)
+        self.message_user(
+            request,
+            _("استُعيد المقال «%(title)s» كما حُفظ في %(time)s.")
+            % {"title": obj, "time": when(revision.date_created)},
+            messages.SUCCESS,
+        )
+        change_url = reverse("admin:articles_article_change", args=[obj.pk])
+        return HttpResponseRedirect(f"{change_url}?language={obj.get_current_language()}")
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)

@@ -8,7 +8,9 @@ from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchVector
 from django.db import models, transaction
-from django.db.models import Q, prefetch_related_objects
+from django.db.models import F, Q, prefetch_related_objects
+from django.db.models.signals import pre_save
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -18,6 +20,7 @@ from django_prose_editor.fields import ProseEditorField
 from parler.fields import TranslationsForeignKey
 from parler.managers import TranslatableManager, TranslatableQuerySet
 from parler.models import TranslatableModel, TranslatedFieldsModel
+from reversion.models import Version
 from taggit.managers import TaggableManager, _TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
@@ -90,10 +93,9 @@ class SectionTranslation(TranslatedFieldsModel):
 class MediaImage(models.Model):
     """An uploaded picture: validated, stripped of EXIF location, with WebP renditions."""
 
-    file = models.ImageField(
+    file = images.ImageUploadField(
         _("الصورة"),
         upload_to="images/%Y/%m/",
-        validators=[images.validate_image_upload],
         width_field="width",
         height_field="height",
     )
@@ -143,6 +145,27 @@ class MediaImage(models.Model):
     def smallest_url(self) -> str:
         fallback = self.renditions.get("fallback") or []
         return self.file.storage.url(fallback[0]["name"]) if fallback else self.file.url
+
+    def edit_refusal(self, user) -> str:
+        """Why `user` may not change or delete this image, or "" if they may.
+
+        What a published article shows is changed only by those who may publish: a journalist
+        edits their own images, and only while no published (or scheduled) article shows them.
+        """
+        if not user.has_perm("articles.change_mediaimage"):
+            return _("لا تملك صلاحية تعديل الصور.")
+        if user.has_perm("articles.publish_article"):
+            return ""
+        if self.uploaded_by_id != user.pk:
+            return _("لا تعدّل إلا الصور التي رفعتها؛ اطلب من محرر تعديل هذه الصورة.")
+        if article := Article.objects.filter(status=Article.Status.PUBLISHED).showing(self).first():
+            return _("تظهر هذه الصورة في المقال المنشور «%(title)s»، فلا يغيّرها أو يحذفها إلا محرر.") % {
+                "title": article
+            }
+        return ""
+
+    def can_be_edited_by(self, user) -> bool:
+        return not self.edit_refusal(user)
 
 
 # --- Authors ----------------------------------------------------------------------------
@@ -238,6 +261,8 @@ class TagRedirect(models.Model):
 
     old_slug = models.SlugField(max_length=100, allow_unicode=True, unique=True)
     tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="redirects")
+    # The merged tag's id: article revisions saved before the merge still refer to it.
+    merged_tag_id = models.BigIntegerField(null=True, editable=False, db_index=True)
 
     def __str__(self):
         return f"{self.old_slug} → {self.tag}"
@@ -283,6 +308,13 @@ class ArticleQuerySet(TranslatableQuerySet):
             breaking_end=models.Min("breaking_until", filter=Q(is_breaking=True, breaking_until__gt=now)),
         )
         return min(filter(None, due.values()), default=None)
+
+    def showing(self, image: MediaImage):
+        """The articles that show `image`: as their featured image, or in the body of a translation."""
+        shown = Q(featured_image=image)
+        for path in images.url_paths(image.file.name):
+            shown |= Q(translations__body__contains=path)
+        return self.filter(shown).distinct()
 
     def for_listing(self):
         """Everything a list of article cards shows, in a fixed number of queries."""
@@ -355,6 +387,9 @@ class Article(TranslatableModel):
     content_updated_at = models.DateTimeField(
         _("آخر تحديث للمحتوى"), null=True, blank=True, editable=False, help_text=_("تعديل النص بعد النشر.")
     )
+    version = models.PositiveIntegerField(
+        _("رقم النسخة"), default=1, editable=False, help_text=_("يزيد مع كل حفظ؛ يكشف التعديلات المتزامنة.")
+    )
 
     tags = TaggableManager(
         through=TaggedArticle,
@@ -380,7 +415,19 @@ class Article(TranslatableModel):
         if self.status == self.Status.PUBLISHED:
             self.publish_at = self.publish_at or timezone.now()
             self.first_published_at = self.first_published_at or self.publish_at
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            self.version = F("version") + 1  # counted by the database: read back after the save
         super().save(*args, **kwargs)
+
+    def locked_version(self) -> int:
+        """The saved version number, the row locked until the transaction ends: no other save
+        can come between a check of this number and the save that follows it."""
+        return Article.objects.select_for_update().values_list("version", flat=True).get(pk=self.pk)
+
+    def latest_revision(self):
+        """Who saved the article last and when, as django-reversion recorded it (or None)."""
+        version = Version.objects.get_for_object(self).select_related("revision__user").first()
+        return version.revision if version else None
 
     def get_absolute_url(self):
         return reverse(
@@ -466,6 +513,15 @@ class Article(TranslatableModel):
             and self.created_by_id == user.pk
             and self.status == self.Status.DRAFT
         )
+
+
+@receiver(pre_save, sender=Article)
+def keep_version_number(sender, instance, raw, **kwargs):
+    """Restoring a revision (a raw save) brings back its fields but never an older version
+    number: a form opened at that number must not pass for up to date again."""
+    if raw and instance.pk:
+        current = Article.objects.filter(pk=instance.pk).values_list("version", flat=True).first()
+        instance.version = current or instance.version
 
 
 class ArticleTranslation(TranslatedFieldsModel):

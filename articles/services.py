@@ -1,5 +1,7 @@
 """Operations that span several models."""
 
+from dataclasses import dataclass
+
 from django.db import transaction
 
 from articles.models import Tag, TaggedArticle, TagRedirect
@@ -20,7 +22,38 @@ def tag_merge(*, target: Tag, sources) -> int:
         moved += 1
     for source in sources:
         TagRedirect.objects.filter(tag=source).update(tag=target)
-        TagRedirect.objects.update_or_create(old_slug=source.slug, defaults={"tag": target})
+        TagRedirect.objects.update_or_create(
+            old_slug=source.slug, defaults={"tag": target, "merged_tag_id": source.pk}
+        )
         source.delete()
     TagRedirect.objects.filter(old_slug=target.slug).delete()
     return moved
+
+
+@dataclass
+class RestoredTags:
+    merged_into: list[Tag]  # tags that took the place of tags merged into them
+    dropped: bool  # some tags were deleted for good and could not come back
+
+
+@transaction.atomic
+def reattach_restored_tags(article_id) -> RestoredTags:
+    """A restored revision may give the article tags merged or deleted since it was saved: a
+    merged tag is replaced by the tag it went into, a deleted one is left out."""
+    rows = TaggedArticle.objects.filter(content_object_id=article_id)
+    orphans = dict(rows.exclude(tag__in=Tag.objects.all()).values_list("pk", "tag_id"))
+    if not orphans:
+        return RestoredTags(merged_into=[], dropped=False)
+    targets = dict(
+        TagRedirect.objects.filter(merged_tag_id__in=orphans.values()).values_list("merged_tag_id", "tag_id")
+    )
+    TaggedArticle.objects.filter(pk__in=orphans).delete()
+    new_tag_ids = {targets[tag_id] for tag_id in orphans.values() if tag_id in targets}
+    new_tag_ids -= set(rows.values_list("tag_id", flat=True))
+    TaggedArticle.objects.bulk_create(
+        TaggedArticle(content_object_id=article_id, tag_id=tag_id) for tag_id in new_tag_ids
+    )
+    return RestoredTags(
+        merged_into=list(Tag.objects.filter(pk__in=new_tag_ids)),
+        dropped=any(tag_id not in targets for tag_id in orphans.values()),
+    )
