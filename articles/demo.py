@@ -1,4 +1,10 @@
-"""Demo content: original Arabic news (articles/demo_data.py) with generated illustrations.
+"""Demo content: original Arabic news (the files in articles/demo_content/) with generated
+illustrations.
+
+Every person, city and institution in the demo articles is fictional (the capital Nouran, the
+port city Marsa al-Ghaith, Tal al-Zaytoun, Wadi al-Sidr, al-Hisn al-Abyad, Ras al-Fanar), and
+the text was written for this project. Some tags are planted in two spellings, which the site
+merges into one tag (the pairs are listed in tests/articles/test_demo.py).
 
 Idempotent: every object is found by a stable key before it is created, so running the
 demo command twice creates nothing the second time.
@@ -6,8 +12,13 @@ demo command twice creates nothing the second time.
 
 import colorsys
 import io
+import json
 import random
+import re
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
@@ -15,12 +26,124 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFilter
 
-from articles import demo_data
 from articles.models import Article, AuthorProfile, MediaImage, Section
+from articles.tagging import ARABIC_COMMA
 
+CONTENT = Path(__file__).with_name("demo_content")
 IMAGE_SIZE = (1600, 900)
 BREAKING_HOURS = 12
 STAFF_WRITERS = ("editor", "journalist")
+FLAGS = {"breaking", "featured"}
+TRANSLATION = ".en.html"
+
+
+@dataclass(frozen=True)
+class DemoTranslation:
+    title: str
+    dek: str
+    image_caption: str
+    body: str
+
+
+@dataclass(frozen=True)
+class DemoArticle:
+    key: str  # the file's name: seeds its illustration
+    section: str  # the folder's name
+    title: str
+    dek: str
+    body: str
+    author: str
+    tags: list[str]
+    hours_ago: float  # negative: scheduled
+    breaking: bool
+    breaking_priority: int
+    featured: bool
+    image_hue: int
+    image_caption: str
+    image_credit: str
+    image_alt: str
+    en: DemoTranslation | None
+
+
+def load_sections() -> list[dict[str, str]]:
+    return json.loads((CONTENT / "sections.json").read_text(encoding="utf-8"))
+
+
+def load_authors() -> list[dict[str, str]]:
+    return json.loads((CONTENT / "authors.json").read_text(encoding="utf-8"))
+
+
+def load_articles() -> list[DemoArticle]:
+    """<section>/<key>.html in Arabic, next to <key>.en.html when it has an English translation.
+
+    Section by section, in the order of sections.json: where two spellings of a tag meet, the
+    first article to use one names the merged tag.
+    """
+    return [
+        _article(path, section["key"])
+        for section in load_sections()
+        for path in sorted((CONTENT / section["key"]).glob("*.html"))
+        if not path.name.endswith(TRANSLATION)
+    ]
+
+
+def _article(path: Path, section: str) -> DemoArticle:
+    with _reading(path):
+        fields, body = _read(path)
+        flags = set(_items(fields.pop("flags", "")))
+        if unknown := flags - FLAGS:
+            raise ValueError(f"unknown flags {unknown}, expected some of {FLAGS}")
+        return DemoArticle(
+            key=path.stem,
+            section=section,
+            body=body,
+            tags=_items(fields.pop("tags")),
+            hours_ago=float(fields.pop("hours_ago")),
+            breaking="breaking" in flags,
+            breaking_priority=int(fields.pop("breaking_priority", 5)),
+            featured="featured" in flags,
+            image_hue=int(fields.pop("image_hue")),
+            en=_translation(path.with_suffix(TRANSLATION)),
+            **fields,
+        )
+
+
+def _translation(path: Path) -> DemoTranslation | None:
+    if not path.exists():
+        return None
+    with _reading(path):
+        fields, body = _read(path)
+        return DemoTranslation(body=body, **fields)
+
+
+@contextmanager
+def _reading(path: Path):
+    """Errors name the file they come from."""
+    try:
+        yield
+    except (KeyError, TypeError, ValueError) as error:
+        error.add_note(f"while reading {path}")
+        raise
+
+
+def _read(path: Path) -> tuple[dict[str, str], str]:
+    """The `name: value` lines between two `---` lines, and the HTML below them, where line
+    breaks between tags are left out."""
+    before, front_matter, body = path.read_text(encoding="utf-8").split("---\n", 2)
+    if before:
+        raise ValueError("the file must start with a --- line")
+    fields = {}
+    for line in front_matter.splitlines():
+        name, colon, value = line.partition(":")
+        if not colon:
+            raise ValueError(f"expected `name: value`, got {line!r}")
+        fields[name.strip()] = value.strip()
+    return fields, re.sub(r">\s*\n\s*<", "><", body.strip())
+
+
+def _items(value: str) -> list[str]:
+    """A comma-separated list; the Arabic comma works too."""
+    return [item.strip() for item in re.split(f"[,{ARABIC_COMMA}]", value) if item.strip()]
 
 
 def illustration(seed: str, hue: int) -> bytes:
@@ -51,7 +174,7 @@ def illustration(seed: str, hue: int) -> bytes:
 
 def _sections() -> dict[str, Section]:
     sections = {}
-    for position, data in enumerate(demo_data.SECTIONS):
+    for position, data in enumerate(load_sections()):
         section = Section.objects.translated("ar", name=data["name_ar"]).first()
         if section is None:
             section = Section(position=position)
@@ -72,7 +195,7 @@ def _authors() -> dict[str, AuthorProfile]:
             user=user, defaults={"display_name": user.first_name or user.username}
         )
     authors = {}
-    for data in demo_data.AUTHORS:
+    for data in load_authors():
         user, _created = User.objects.get_or_create(
             username=data["username"], defaults={"first_name": data["display_name"], "is_active": False}
         )
@@ -82,9 +205,9 @@ def _authors() -> dict[str, AuthorProfile]:
     return authors
 
 
-def _image(data: dict) -> MediaImage:
-    image = MediaImage(alt_text=data["image_alt"], caption=data["image_caption"], credit=data["image_credit"])
-    image.file = ContentFile(illustration(data["key"], data["image_hue"]), name=f"demo-{data['key']}.jpg")
+def _image(data: DemoArticle) -> MediaImage:
+    image = MediaImage(alt_text=data.image_alt, caption=data.image_caption, credit=data.image_credit)
+    image.file = ContentFile(illustration(data.key, data.image_hue), name=f"demo-{data.key}.jpg")
     image.save()
     return image
 
@@ -96,34 +219,27 @@ def ensure_demo_content() -> int:
     existing = set(Article.objects.translated("ar").values_list("translations__title", flat=True))
     now = timezone.now()
     created = 0
-    for data in demo_data.ARTICLES:
-        if data["title"] in existing:
+    for data in load_articles():
+        if data.title in existing:
             continue
-        publish_at = now - timedelta(hours=data["hours_ago"])
+        publish_at = now - timedelta(hours=data.hours_ago)
         article = Article(
-            section=sections[data["section"]],
-            author=authors[data["author"]],
+            section=sections[data.section],
+            author=authors[data.author],
             status=Article.Status.PUBLISHED,
             publish_at=publish_at,
-            is_featured=data["featured"],
-            is_breaking=data["breaking"],
-            breaking_priority=data.get("breaking_priority", 5),
-            breaking_until=publish_at + timedelta(hours=BREAKING_HOURS) if data["breaking"] else None,
+            is_featured=data.featured,
+            is_breaking=data.breaking,
+            breaking_priority=data.breaking_priority,
+            breaking_until=publish_at + timedelta(hours=BREAKING_HOURS) if data.breaking else None,
             featured_image=_image(data),
         )
-        article.set_current_language("ar")
-        article.title, article.dek, article.body = data["title"], data["dek"], data["body"]
-        article.image_caption = data["image_caption"]
-        article.save()
-        if translation := data["en"]:
-            article.set_current_language("en")
-            article.title, article.dek, article.body = (
-                translation["title"],
-                translation["dek"],
-                translation["body"],
-            )
-            article.image_caption = translation["image_caption"]
-            article.save()
-        article.tags.set(data["tags"])
+        for language, text in (("ar", data), ("en", data.en)):
+            if text:
+                article.set_current_language(language)
+                article.title, article.dek, article.body = text.title, text.dek, text.body
+                article.image_caption = text.image_caption
+                article.save()
+        article.tags.set(data.tags)
         created += 1
     return created
