@@ -154,12 +154,6 @@ def ensure_articles(count: int) -> int:
     return max(0, count - existing)
 
 
-def analyze() -> None:
-    """Fresh statistics after a bulk load (PostgreSQL plans badly on tables it never analysed)."""
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-
-
 def ensure_draft() -> Article:
     """The one draft the busy newsroom keeps saving (never public)."""
     author = bench_author()

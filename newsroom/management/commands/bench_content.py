@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.templatetags.static import static
 
-from newsroom import benchmark
+from newsroom import benchmark, planner
 
 
 class Command(BaseCommand):
@@ -31,7 +31,7 @@ class Command(BaseCommand):
         except ValueError as error:
             raise CommandError(str(error)) from error
         if created:
-            benchmark.analyze()
+            planner.analyze()
         benchmark.ensure_draft()
         comments = benchmark.ensure_pending_comments(pending_comments)
         self.stdout.write(f"created {created} articles, {comments} pending comments")

@@ -2,8 +2,10 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from newsroom import planner
 from wordpress import wxr
-from wordpress.importer import KIND_LABELS, OUTCOMES, Importer, Report
+from wordpress.importer import Importer
+from wordpress.importing.report import KIND_LABELS, OUTCOMES, Kind, Report
 
 
 class Command(BaseCommand):
@@ -58,6 +60,8 @@ class Command(BaseCommand):
             log=self.stdout.write if verbosity >= 2 else None,
         )
         report = importer.run()
+        if not dry_run:
+            planner.analyze()
         self.summary(report, verbosity)
 
     def summary(self, report: Report, verbosity: int) -> None:
@@ -69,6 +73,8 @@ class Command(BaseCommand):
                 counts = report.counts.get(kind, {})
                 write(f"  {label:<11}" + "".join(f"{counts.get(outcome, 0):>11}" for outcome in OUTCOMES))
             write("  (linked: matched something the newsroom already had; unchanged: imported before)")
+            if report.counts.get(Kind.CATEGORY, {}).get("created"):
+                write("New sections are not in the menu: choose the ones to show in admin → Sections.")
             if report.not_imported:
                 write(self.style.MIGRATE_HEADING("Not imported:"))
                 for reason, number in sorted(report.not_imported.items()):

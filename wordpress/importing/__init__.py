@@ -1,0 +1,1 @@
+"""The WordPress import, one module a job; wordpress.importer runs them item by item."""
