@@ -5,9 +5,18 @@ A page stays cacheable because its view is counted by a separate beacon request
 database write, so each worker process adds views to an in-memory counter and upserts the
 sums every FLUSH_EVERY_SECONDS or FLUSH_EVERY_VIEWS. The upsert *adds* to the stored
 count, so the buffers of many gunicorn workers (and hosts) add up.
+
+One client (a salted hash of its address and User-Agent, never the address itself) counts
+once per article per VIEW_WINDOW_SECONDS, and for at most MAX_VIEWS_PER_CLIENT articles in
+that window: a script posting the beacon in a loop cannot lift a story into "most read".
+Redis remembers who was counted, for every worker and host; without it (a cache table,
+where each check would be a database write; or Redis down) each process remembers on its
+own, in a bounded in-memory cache.
 """
 
 import atexit
+import hashlib
+import hmac
 import logging
 import re
 import threading
@@ -15,16 +24,23 @@ import time
 from collections import Counter
 from datetime import datetime, timedelta
 
+from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.locmem import LocMemCache
+from django.core.cache.backends.redis import RedisCache
 from django.db import DatabaseError, connection
 from django.db.models import Sum
 from django.utils import timezone
 
 from articles.models import Article, ArticleViewCount
+from newsroom.cache_backend import CacheUnavailable
 
 FLUSH_EVERY_SECONDS = 30
 FLUSH_EVERY_VIEWS = 200
 MOST_READ_SECONDS = 5 * 60  # views are counted all the time; the list is redone this often
 MAX_ARTICLE_ID = 2**63 - 1  # a BigAutoField; a larger id from the URL would fail the whole batch
+VIEW_WINDOW_SECONDS = 30 * 60
+MAX_VIEWS_PER_CLIENT = 50  # articles one client may add a view to per window; a reader reads fewer
 
 logger = logging.getLogger(__name__)
 
@@ -84,16 +100,50 @@ class _ViewBuffer:
 
 
 _buffer = _ViewBuffer()
+_counted_here = LocMemCache("articles.popularity", {"OPTIONS": {"MAX_ENTRIES": 50_000}})
 
 
-def record_view(article_id: int, user_agent: str) -> bool:
-    """Count one reader view unless `user_agent` is a bot; returns whether it counted.
+def _client_key(client_ip: str, user_agent: str) -> str:
+    secret = hashlib.sha256(f"midad-view-client:{settings.SECRET_KEY}".encode()).digest()
+    return hmac.new(secret, f"{client_ip}\n{user_agent}".encode(), hashlib.sha256).hexdigest()[:24]
+
+
+def _first_view_in_window(cache, client: str, article_id: int) -> bool:
+    """Whether this client's view of the article is its first in the window and within its cap."""
+    if not cache.add(f"views:seen:{client}:{article_id}", 1, VIEW_WINDOW_SECONDS):
+        return False
+    counted = f"views:client:{client}"
+    if cache.add(counted, 1, VIEW_WINDOW_SECONDS):
+        return True
+    try:
+        return cache.incr(counted) <= MAX_VIEWS_PER_CLIENT
+    except ValueError:  # the window ended between add() and incr()
+        return True
+
+
+def is_new_view(article_id: int, client_ip: str, user_agent: str) -> bool:
+    """Whether a view is one to count: the client's first of this article in the window."""
+    client = _client_key(client_ip, user_agent)
+    shared = caches["default"]
+    if isinstance(shared, RedisCache):
+        try:
+            return _first_view_in_window(shared, client, article_id)
+        except CacheUnavailable:
+            pass  # each process remembers until Redis is back
+    return _first_view_in_window(_counted_here, client, article_id)
+
+
+def record_view(article_id: int, user_agent: str, client_ip: str) -> bool:
+    """Count one reader view unless `user_agent` is a bot or this client (`client_ip` and
+    `user_agent`) was counted for the article within VIEW_WINDOW_SECONDS; returns whether it counted.
 
     Views accumulate in this process's memory (a thread-safe Counter keyed by (article_id,
     hour)) and are written by flush() when FLUSH_EVERY_SECONDS have passed since the last
     flush or FLUSH_EVERY_VIEWS views are pending. No query runs unless a flush is due.
     """
     if is_bot(user_agent) or not 0 < article_id <= MAX_ARTICLE_ID:
+        return False
+    if not is_new_view(article_id, client_ip, user_agent):
         return False
     hour = timezone.now().replace(minute=0, second=0, microsecond=0)
     if _buffer.add((article_id, hour)):

@@ -1,15 +1,19 @@
+import itertools
 import threading
+import uuid
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import DatabaseError
+from django.urls import reverse
 from django.utils import timezone
 
 from articles import popularity
 from articles.models import Article, ArticleViewCount
+from newsroom.cache_backend import CacheUnavailable
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -44,6 +48,14 @@ def empty_cache():
     cache.clear()
 
 
+_addresses = (f"198.51.{n // 256 % 256}.{n % 256}" for n in itertools.count(1))
+
+
+def another_reader() -> str:
+    """The address of a reader no test has counted yet."""
+    return next(_addresses)
+
+
 def this_hour() -> datetime:
     return timezone.now().replace(minute=0, second=0, microsecond=0)
 
@@ -76,7 +88,7 @@ def test_bots_and_tools_are_not_counted(user_agent):
     article = ArticleFactory()
 
     assert popularity.is_bot(user_agent)
-    assert popularity.record_view(article.pk, user_agent) is False
+    assert popularity.record_view(article.pk, user_agent, another_reader()) is False
     popularity.flush()
 
     assert not ArticleViewCount.objects.exists()
@@ -87,7 +99,7 @@ def test_readers_in_real_browsers_are_counted(user_agent):
     article = ArticleFactory()
 
     assert not popularity.is_bot(user_agent)
-    assert popularity.record_view(article.pk, user_agent) is True
+    assert popularity.record_view(article.pk, user_agent, another_reader()) is True
     popularity.flush()
 
     assert stored_views(article) == {this_hour(): 1}
@@ -95,7 +107,7 @@ def test_readers_in_real_browsers_are_counted(user_agent):
 
 @pytest.mark.parametrize("article_id", [0, -1, 2**63])
 def test_ids_no_article_can_have_are_refused_before_they_reach_the_buffer(article_id):
-    assert popularity.record_view(article_id, CHROME) is False
+    assert popularity.record_view(article_id, CHROME, another_reader()) is False
     assert popularity.flush() == 0
 
 
@@ -104,9 +116,9 @@ def test_recording_views_runs_no_query_until_a_flush(django_assert_num_queries):
 
     with django_assert_num_queries(0):
         for _ in range(30):
-            popularity.record_view(first.pk, CHROME)
+            popularity.record_view(first.pk, CHROME, another_reader())
         for _ in range(20):
-            popularity.record_view(second.pk, SAFARI_IPHONE)
+            popularity.record_view(second.pk, SAFARI_IPHONE, another_reader())
 
     assert not ArticleViewCount.objects.exists()
 
@@ -114,9 +126,9 @@ def test_recording_views_runs_no_query_until_a_flush(django_assert_num_queries):
 def test_a_flush_writes_one_row_per_article_and_hour_in_one_query(django_assert_num_queries):
     first, second = ArticleFactory(), ArticleFactory()
     for _ in range(30):
-        popularity.record_view(first.pk, CHROME)
+        popularity.record_view(first.pk, CHROME, another_reader())
     for _ in range(20):
-        popularity.record_view(second.pk, FIREFOX)
+        popularity.record_view(second.pk, FIREFOX, another_reader())
 
     with django_assert_num_queries(1):
         assert popularity.flush() == 2
@@ -128,10 +140,10 @@ def test_a_flush_writes_one_row_per_article_and_hour_in_one_query(django_assert_
 def test_flushing_again_adds_to_the_stored_count_as_another_worker_would():
     article = ArticleFactory()
     for _ in range(3):
-        popularity.record_view(article.pk, CHROME)
+        popularity.record_view(article.pk, CHROME, another_reader())
     popularity.flush()
     for _ in range(4):
-        popularity.record_view(article.pk, FIREFOX)
+        popularity.record_view(article.pk, FIREFOX, another_reader())
 
     assert popularity.flush() == 1
     assert stored_views(article) == {this_hour(): 7}
@@ -145,10 +157,10 @@ def test_an_empty_flush_runs_no_query(django_assert_num_queries):
 def test_views_are_bucketed_by_their_utc_clock_hour():
     article = ArticleFactory()
     with time_machine.travel(datetime(2026, 3, 1, 10, 59, 59, tzinfo=UTC), tick=False):
-        popularity.record_view(article.pk, CHROME)
+        popularity.record_view(article.pk, CHROME, another_reader())
     with time_machine.travel(datetime(2026, 3, 1, 11, 0, 0, tzinfo=UTC), tick=False):
-        popularity.record_view(article.pk, CHROME)
-        popularity.record_view(article.pk, FIREFOX)
+        popularity.record_view(article.pk, CHROME, another_reader())
+        popularity.record_view(article.pk, FIREFOX, another_reader())
 
     popularity.flush()
 
@@ -163,27 +175,27 @@ def test_enough_pending_views_trigger_a_flush_by_themselves(monkeypatch):
     article = ArticleFactory()
 
     for _ in range(4):
-        popularity.record_view(article.pk, CHROME)
+        popularity.record_view(article.pk, CHROME, another_reader())
     assert not ArticleViewCount.objects.exists()
 
-    popularity.record_view(article.pk, CHROME)
+    popularity.record_view(article.pk, CHROME, another_reader())
     assert stored_views(article) == {this_hour(): 5}
 
 
 def test_a_view_after_the_flush_interval_triggers_a_flush(monkeypatch):
     article = ArticleFactory()
-    popularity.record_view(article.pk, CHROME)
+    popularity.record_view(article.pk, CHROME, another_reader())
     monkeypatch.setattr(popularity, "FLUSH_EVERY_SECONDS", 0)
 
-    popularity.record_view(article.pk, CHROME)
+    popularity.record_view(article.pk, CHROME, another_reader())
 
     assert stored_views(article) == {this_hour(): 2}
 
 
 def test_views_of_a_deleted_article_are_dropped_at_flush_without_error():
     kept, deleted = ArticleFactory(), ArticleFactory()
-    popularity.record_view(kept.pk, CHROME)
-    popularity.record_view(deleted.pk, CHROME)
+    popularity.record_view(kept.pk, CHROME, another_reader())
+    popularity.record_view(deleted.pk, CHROME, another_reader())
     deleted_pk = deleted.pk
     deleted.delete()
 
@@ -195,7 +207,7 @@ def test_views_of_a_deleted_article_are_dropped_at_flush_without_error():
 def test_counts_that_failed_to_write_are_kept_for_the_next_flush(monkeypatch):
     article = ArticleFactory()
     for _ in range(3):
-        popularity.record_view(article.pk, CHROME)
+        popularity.record_view(article.pk, CHROME, another_reader())
 
     def database_down(counts):
         raise DatabaseError("connection refused")
@@ -221,7 +233,7 @@ def test_a_failing_database_neither_fails_the_beacon_nor_is_retried_on_every_vie
     with monkeypatch.context() as patch:
         patch.setattr(popularity, "_write", database_down)
         for _ in range(10):
-            assert popularity.record_view(article.pk, CHROME) is True
+            assert popularity.record_view(article.pk, CHROME, another_reader()) is True
 
     assert attempts == [2]  # one try; the next waits for FLUSH_EVERY_SECONDS
     popularity.flush()
@@ -243,7 +255,7 @@ def test_threads_recording_and_flushing_together_lose_and_double_nothing(monkeyp
 
     def reader(article_id: int) -> None:
         for _ in range(500):
-            popularity.record_view(article_id, CHROME)
+            popularity.record_view(article_id, CHROME, another_reader())
 
     threads = [threading.Thread(target=reader, args=(article_id,)) for article_id in (1, 2, 3, 4) * 2]
     for thread in threads:
@@ -258,6 +270,86 @@ def test_threads_recording_and_flushing_together_lose_and_double_nothing(monkeyp
         (3, 1000),
         (4, 1000),
     ]
+
+
+# --- One client cannot inflate a story: once per article per window, a few articles at most ----
+def beacon(client, article, ip="203.0.113.7", user_agent=CHROME):
+    response = client.post(
+        reverse("articles:record_view", args=[article.pk]), REMOTE_ADDR=ip, HTTP_USER_AGENT=user_agent
+    )
+    assert response.status_code == 204
+
+
+@pytest.fixture
+def shared_redis(settings):
+    """The default cache is a real Redis (.ci/run starts one), under keys of this test only."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "newsroom.cache_backend.ResilientRedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/15",
+            "KEY_PREFIX": f"test-views-{uuid.uuid4().hex}",
+        }
+    }
+    try:
+        caches["default"].get("probe")
+        caches["default"].add("probe", 1, 5)
+    except CacheUnavailable:
+        pytest.skip("no Redis at 127.0.0.1:6379 (.ci/run starts one)")
+
+
+@pytest.fixture(params=["in-process", "redis"])
+def counted_by(request):
+    if request.param == "redis":
+        request.getfixturevalue("shared_redis")
+    return request.param
+
+
+def test_a_thousand_beacons_from_one_client_count_once(client, counted_by):
+    article = ArticleFactory()
+    for _ in range(1000):
+        beacon(client, article)
+    popularity.flush()
+    assert stored_views(article) == {this_hour(): 1}
+
+
+def test_another_address_or_another_browser_behind_one_address_counts_again(client, counted_by):
+    article = ArticleFactory()
+    beacon(client, article, ip="203.0.113.7")
+    beacon(client, article, ip="203.0.113.7")
+    beacon(client, article, ip="198.51.100.20")
+    beacon(client, article, ip="203.0.113.7", user_agent=FIREFOX)  # another device in the same home
+    popularity.flush()
+    assert stored_views(article) == {this_hour(): 3}
+
+
+def test_a_client_counts_again_once_the_window_has_passed(client, time_machine):
+    time_machine.move_to(timezone.now(), tick=False)
+    article = ArticleFactory()
+    beacon(client, article)
+    time_machine.shift(popularity.VIEW_WINDOW_SECONDS - 1)
+    beacon(client, article)
+    time_machine.shift(2)
+    beacon(client, article)
+    popularity.flush()
+    assert sum(stored_views(article).values()) == 2
+
+
+def test_a_client_cycling_through_articles_counts_for_only_so_many(client, counted_by, monkeypatch):
+    monkeypatch.setattr(popularity, "MAX_VIEWS_PER_CLIENT", 3)
+    articles = ArticleFactory.create_batch(5)
+    for article in articles:
+        beacon(client, article)
+    beacon(client, articles[0], ip="198.51.100.20")  # another reader is not held back
+    popularity.flush()
+    assert [sum(stored_views(article).values()) for article in articles] == [2, 1, 1, 0, 0]
+
+
+def test_while_redis_is_down_each_worker_still_counts_a_client_once(client, dead_redis):
+    article = ArticleFactory()
+    for _ in range(20):
+        beacon(client, article)
+    popularity.flush()
+    assert stored_views(article) == {this_hour(): 1}
 
 
 def add_views(article, views: int, hours_ago: int) -> None:
