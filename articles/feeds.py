@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.xmlutils import SimplerXMLGenerator
 
 from articles.models import Article, Section, Tag, TagRedirect
-from articles.seo import image_urls, last_modified
+from articles.seo import last_modified
 from newsroom.cachetags import depends
 
 FEED_SIZE = 30
@@ -120,7 +120,7 @@ class LatestArticlesFeed(Feed):
 
     def item_extra_kwargs(self, article: Article) -> dict[str, Any]:
         image = article.featured_image
-        return {"image": image_urls(image)[0] if image else None}
+        return {"image": image.share_url if image else None}
 
 
 class LatestArticlesAtomFeed(LatestArticlesFeed):

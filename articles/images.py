@@ -1,7 +1,8 @@
 """Uploaded images: validation, metadata stripping and responsive renditions.
 
 An upload goes through validate_image_upload() and sanitize_upload() before it is stored;
-make_renditions() then writes the resized WebP and fallback files that srcset() lists.
+make_renditions() then writes the resized WebP and fallback files, whose URLs
+MediaImage.rendition_url() and MediaImage.srcset give.
 ImageUploadField is the model field that stores them, and checks only new uploads.
 """
 
@@ -27,6 +28,7 @@ from PIL import Image, ImageFile, ImageOps
 MAX_UPLOAD_BYTES = 15 * 1024 * 1024
 MAX_PIXELS = 40_000_000  # our own limit, checked before any pixel data is decoded
 RENDITION_WIDTHS = (480, 800, 1200, 1600)
+SHARE_WIDTH = 1200  # of the rendition link previews, search engines and feed readers show
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
 ALLOWED_EXTENSIONS = ("jpg", "jpeg", "png", "webp", "gif")
 
@@ -161,16 +163,6 @@ def make_renditions(name: str, storage: Storage | None = None) -> dict[str, Any]
         if missing:
             _write_renditions(original, missing, storage)
     return renditions
-
-
-def srcset(renditions: dict[str, Any], kind: str, storage: Storage | None = None) -> str:
-    """Return the srcset attribute value ('<url> 480w, <url> 800w') for kind 'webp' or 'fallback'."""
-    if kind not in ("webp", "fallback"):
-        raise ValueError(f"kind must be 'webp' or 'fallback', not {kind!r}")
-    storage = default_storage if storage is None else storage
-    return ", ".join(
-        f"{storage.url(rendition['name'])} {rendition['width']}w" for rendition in renditions[kind]
-    )
 
 
 def _open(fp: IO[bytes]) -> ImageFile.ImageFile:

@@ -1,4 +1,4 @@
-"""What search engines read about an article: its image URLs, dates and JSON-LD description."""
+"""What search engines read about an article: its dates and JSON-LD description."""
 
 import json
 from datetime import datetime
@@ -10,21 +10,13 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from articles.models import Article, MediaImage
+from articles.models import Article
 
 PUBLISHER_NAME = "مداد"
 LOGO_PATH = "img/logo.png"
 
 # What must not appear literally inside <script>…</script>: the same escapes as Django's json_script.
 _SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
-
-
-def image_urls(image: MediaImage) -> list[str]:
-    """The URLs of an image's fallback (JPEG/PNG) renditions, largest first, or of the original."""
-    renditions = image.renditions.get("fallback") or []
-    if not renditions:
-        return [image.file.url]
-    return [image.file.storage.url(rendition["name"]) for rendition in reversed(renditions)]
 
 
 def last_modified(article: Article) -> datetime | None:
@@ -61,9 +53,7 @@ def news_article_jsonld(article: Article, request: HttpRequest) -> SafeString:
             "name": PUBLISHER_NAME,
             "logo": {"@type": "ImageObject", "url": absolute(static(LOGO_PATH))},
         },
-        "image": [absolute(url) for url in image_urls(article.featured_image)]
-        if article.featured_image
-        else None,
+        "image": [absolute(article.featured_image.share_url)] if article.featured_image else None,
         "mainEntityOfPage": {"@type": "WebPage", "@id": absolute(article.get_absolute_url())},
         "articleSection": str(article.section),
         "keywords": [tag.name for tag in article.tags.all()],

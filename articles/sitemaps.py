@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from articles.models import Article, Section, Tag
-from articles.seo import PUBLISHER_NAME, image_urls, last_modified, w3c_datetime
+from articles.seo import PUBLISHER_NAME, last_modified, w3c_datetime
 from newsroom.cachetags import depends
 
 NEWS_SITEMAP_WINDOW = timedelta(hours=48)  # Google News reads articles of the last two days only
@@ -28,7 +28,7 @@ def _latest_publication(**filters: Any) -> Subquery:
 
 
 class ArticleSitemap(Sitemap):
-    """Every published article, with the largest rendition of its featured image."""
+    """Every published article, with its featured image as link previews show it."""
 
     def items(self) -> QuerySet[Article]:
         return Article.objects.published().for_listing().order_by("-publish_at", "-id")
@@ -42,7 +42,7 @@ class ArticleSitemap(Sitemap):
         urls = super().get_urls(page=page, site=site, protocol=protocol)
         for url in urls:
             image = url["item"].featured_image
-            url["images"] = [urljoin(url["location"], image_urls(image)[0])] if image else []
+            url["images"] = [urljoin(url["location"], image.share_url)] if image else []
         return urls
 
 

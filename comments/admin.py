@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from comments.console import commenter_url
 from comments.models import BlockedCommenter, Comment, ModerationSettings
+from newsroom.admin import SingletonAdmin
 
 
 @admin.register(Comment)
@@ -32,17 +33,9 @@ class CommentAdmin(admin.ModelAdmin):
 
 
 @admin.register(ModerationSettings)
-class ModerationSettingsAdmin(admin.ModelAdmin):
-    """Only the one row can be changed: no second row, and it cannot be deleted."""
-
+class ModerationSettingsAdmin(SingletonAdmin):
     fields = ["mode", "max_links", "hold_words", "banned_words", "close_after_days", "notify_emails"]
     list_display = ["__str__", "mode", "max_links", "close_after_days"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return super().has_add_permission(request) and not ModerationSettings.objects.exists()
-
-    def has_delete_permission(self, request: HttpRequest, obj: ModerationSettings | None = None) -> bool:
-        return False
 
 
 class BlockedCommenterForm(forms.ModelForm):

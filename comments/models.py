@@ -48,9 +48,6 @@ class ModerationSettings(SingletonModel):
         verbose_name = _("إعدادات الإشراف")
         verbose_name_plural = _("إعدادات الإشراف")
 
-    def __str__(self):
-        return str(_("إعدادات الإشراف"))
-
     @staticmethod
     def _lines(text: str) -> list[str]:
         return [line.strip() for line in text.splitlines() if line.strip()]

@@ -16,6 +16,9 @@ class SingletonModel(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self):
+        return str(self._meta.verbose_name)
+
     def save(self, *args, **kwargs):
         self.pk = 1
         super().save(*args, **kwargs)
@@ -61,6 +64,3 @@ class SiteSettings(SingletonModel):
     class Meta:
         verbose_name = _("إعدادات الموقع")
         verbose_name_plural = _("إعدادات الموقع")
-
-    def __str__(self):
-        return str(_("إعدادات الموقع"))

@@ -259,7 +259,7 @@ def test_a_file_over_the_byte_limit_is_rejected_before_it_is_read(monkeypatch):
     assert error.code == "file_too_large"
 
 
-# --- make_renditions and srcset ---------------------------------------------------------
+# --- make_renditions --------------------------------------------------------------------
 
 
 def test_a_wide_jpeg_gets_webp_and_jpeg_renditions_at_every_width(storage):
@@ -367,26 +367,10 @@ def test_only_a_missing_rendition_is_encoded_again(storage, monkeypatch):
     assert storage.exists(first["webp"][1]["name"])
 
 
-def test_srcset_lists_each_url_with_its_width(storage):
-    name = storage.save("photos/news.jpg", ContentFile(encode(picture((1000, 500)), "JPEG")))
-    renditions = images.make_renditions(name, storage)
-    folder = posixpath.dirname(renditions["webp"][0]["name"])
-
-    assert images.srcset(renditions, "webp", storage) == (
-        f"/media/{folder}/480w.webp 480w, /media/{folder}/800w.webp 800w"
-    )
-    assert images.srcset(renditions, "fallback", storage) == (
-        f"/media/{folder}/480w.jpg 480w, /media/{folder}/800w.jpg 800w"
-    )
-    with pytest.raises(ValueError, match="webp"):
-        images.srcset(renditions, "avif", storage)
-
-
-def test_renditions_and_srcset_use_the_default_storage_unless_told_otherwise(settings, tmp_path):
+def test_renditions_use_the_default_storage_unless_told_otherwise(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     name = default_storage.save("news.png", ContentFile(encode(picture((480, 240)), "PNG")))
 
     renditions = images.make_renditions(name)
 
     assert (tmp_path / renditions["webp"][0]["name"]).is_file()
-    assert images.srcset(renditions, "fallback") == f"/media/{renditions['fallback'][0]['name']} 480w"

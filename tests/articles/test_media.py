@@ -224,3 +224,58 @@ def test_an_editor_changes_and_deletes_the_picture_of_a_live_article(client, edi
     delete_url = reverse("admin:articles_mediaimage_delete", args=[image.pk])
     assert client.post(delete_url, {"post": "yes"}).status_code == 302
     assert not MediaImage.objects.exists()
+
+
+# --- Rendition URLs ----------------------------------------------------------------------------
+def described(*widths: int) -> MediaImage:
+    """An image (not stored) whose JPEG and WebP renditions have `widths`, in that order."""
+    return MediaImage(
+        file="images/news.jpg",
+        width=2000,
+        height=1000,
+        renditions={
+            kind: [{"width": w, "height": w // 2, "name": f"images/r/{w}w.{extension}"} for w in widths]
+            for kind, extension in (("fallback", "jpg"), ("webp", "webp"))
+        },
+    )
+
+
+@pytest.mark.parametrize(
+    ("asked", "given"), [(1200, 1200), (1000, 1200), (1, 480), (480, 480), (1601, 1600), (5000, 1600)]
+)
+def test_a_rendition_url_is_the_narrowest_at_least_as_wide_as_asked_else_the_widest(asked, given):
+    image = described(1600, 480, 1200, 800)
+
+    assert image.rendition_url(asked) == f"/media/images/r/{given}w.jpg"
+    assert image.rendition_url(asked, kind="webp") == f"/media/images/r/{given}w.webp"
+
+
+def test_an_image_without_renditions_gives_its_original_file():
+    assert described().rendition_url(1200) == "/media/images/news.jpg"
+    assert described().srcset == ""
+
+
+def test_what_is_shared_is_the_1200_pixel_jpeg_and_the_page_shows_the_smallest_first():
+    image = described(480, 800, 1200, 1600)
+
+    assert image.share_url == "/media/images/r/1200w.jpg"
+    assert image.smallest_url == "/media/images/r/480w.jpg"
+
+
+def test_srcset_lists_each_rendition_url_with_its_width():
+    image = described(480, 800)
+
+    assert image.srcset == "/media/images/r/480w.webp 480w, /media/images/r/800w.webp 800w"
+    assert image.srcset_fallback == "/media/images/r/480w.jpg 480w, /media/images/r/800w.jpg 800w"
+    with pytest.raises(ValueError, match="webp"):
+        image.rendition_url(1200, kind="avif")
+
+
+def test_cards_and_the_article_page_show_the_renditions_as_a_picture(client):
+    image = MediaImageFactory()
+    article = ArticleFactory(featured_image=image)
+
+    for url in (reverse("articles:home"), article.get_absolute_url()):
+        html = client.get(url).content.decode()
+        assert f'<source type="image/webp" srcset="{image.srcset}"' in html, url
+        assert f'<img src="{image.smallest_url}" srcset="{image.srcset_fallback}"' in html, url

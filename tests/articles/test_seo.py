@@ -16,7 +16,7 @@ from PIL import Image
 from articles import sitemaps
 from articles.models import Article, MediaImage, Section, Tag, TagRedirect
 from articles.seo import news_article_jsonld
-from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, UserFactory
+from tests.factories import ArticleFactory, AuthorFactory, MediaImageFactory, SectionFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.articles.seo_test_urls")]
 
@@ -41,6 +41,17 @@ def photo() -> MediaImage:
     Image.new("RGB", (900, 600), (20, 90, 160)).save(buffer, format="JPEG")
     upload = SimpleUploadedFile("صورة-الخبر.jpg", buffer.getvalue(), content_type="image/jpeg")
     return MediaImage.objects.create(file=upload, alt_text="صورة الخبر")
+
+
+def wide_photo() -> MediaImage:
+    """A stored 1700×1000 JPEG: its renditions are 480 to 1600 pixels wide."""
+    return MediaImageFactory(file__width=1700, file__height=1000)
+
+
+def shared_url(image: MediaImage) -> str:
+    """The absolute URL of the rendition that link previews, search engines and feed readers get."""
+    assert image.share_url.endswith("/1200w.jpg")
+    return f"http://testserver{image.share_url}"
 
 
 def slug_of(obj: Article | Section) -> str:
@@ -124,6 +135,15 @@ def test_a_feed_item_shows_the_featured_image_at_an_absolute_url(client):
     assert content.get("medium") == "image"
     assert content.get("url").startswith("http://testserver/media/")
     assert content.get("url").endswith("/800w.jpg")
+
+
+def test_a_feed_item_shows_the_1200_pixel_rendition_of_a_wide_image(client):
+    image = wide_photo()
+    ArticleFactory(featured_image=image)
+
+    content = get_xml(client, reverse("feed_latest")).find("channel/item/media:content", NS)
+
+    assert content.get("url") == shared_url(image)
 
 
 def test_the_atom_feed_lists_published_articles_with_author_names(client, unpublished):
@@ -240,6 +260,15 @@ def test_the_sitemap_names_the_featured_image_of_an_article(client):
     assert image_url.endswith("/800w.jpg")  # the largest rendition
 
 
+def test_the_sitemap_names_the_1200_pixel_rendition_of_a_wide_image(client):
+    image = wide_photo()
+    ArticleFactory(featured_image=image)
+
+    url = get_xml(client, reverse("sitemap")).find("sm:url", NS)
+
+    assert url.findtext("image:image/image:loc", namespaces=NS) == shared_url(image)
+
+
 def test_the_sitemap_lists_sections_and_tags_that_have_published_articles(client):
     busy, empty = SectionFactory(name="سياسة"), SectionFactory(name="قسم فارغ")
     ArticleFactory(section=busy, tags=["انتخابات"])
@@ -340,6 +369,15 @@ def test_the_json_ld_describes_the_news_article(rf):
     assert data["articleSection"] == "اقتصاد"
     assert sorted(data["keywords"]) == sorted(["نفط", "أسواق"])
     assert data["inLanguage"] == "ar"
+
+
+def test_the_json_ld_names_the_1200_pixel_rendition_of_a_wide_image(rf):
+    image = wide_photo()
+    article = public_article(ArticleFactory(featured_image=image))
+
+    data = json.loads(news_article_jsonld(article, rf.get("/")))
+
+    assert data["image"] == [shared_url(image)]
 
 
 def test_the_json_ld_gives_the_content_update_time_as_date_modified(rf):
