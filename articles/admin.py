@@ -182,7 +182,7 @@ class TagSuggestWidget(TagWidget):
     template_name = "admin/articles/widgets/tag_input.html"
 
     class Media:
-        js = ["articles/admin/tag-suggest.js"]
+        js = [forms.Script("articles/admin/tag-suggest.js", type="module")]
         css = {"all": ["articles/admin/newsroom-admin.css"]}
 
 

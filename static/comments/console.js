@@ -1,16 +1,12 @@
-/* Keyboard triage for the moderation console (Disqus-style). Loaded with `defer`; no inline
-   code, so it runs under the site's CSP. Without it the page works the same, by mouse.
+/* Keyboard triage for the moderation console (Disqus-style). An ES module; no inline code, so
+   it runs under the site's CSP. Without it the page works the same, by mouse.
 
    j / k  next / previous comment      a  approve      r  reject      s  spam
    f      feature or unfeature         x  select the comment for a bulk action
 
    Letters are read from the physical key too, so the shortcuts work with an Arabic layout. */
-(() => {
-  "use strict";
-
-  const form = document.getElementById("console-form");
-  if (!form) return;
-
+const form = document.getElementById("console-form");
+if (form) {
   const FOCUS_KEY = "midad-console-focus";
   const KEYS = new Set(["j", "k", "a", "r", "s", "f", "x"]);
   const rows = () => Array.from(form.querySelectorAll("tr[data-comment]"));
@@ -83,4 +79,4 @@
     sessionStorage.removeItem(FOCUS_KEY);
     if (id) focusRow(document.getElementById(id));
   } catch (error) { /* as above */ }
-})();
+}

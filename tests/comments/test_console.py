@@ -451,7 +451,7 @@ def test_the_page_has_no_nested_forms_and_no_inline_script(moderating):
         assert parser.handlers == 0
         console_script = [s for s in parser.scripts if s.get("src", "").endswith("comments/console.js")]
         assert console_script
-        assert "defer" in console_script[0]
+        assert console_script[0].get("type") == "module"  # deferred, strict, scoped
 
 
 def test_rows_offer_one_click_buttons_checkboxes_and_the_keyboard_hint(moderating):

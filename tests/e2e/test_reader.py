@@ -115,12 +115,13 @@ def test_search_finds_an_article_spelled_with_another_hamza(page, live_server, n
     screenshot(page, "search-desktop")
 
 
+@pytest.mark.parametrize("color_scheme", ["light", "dark"])
 @pytest.mark.parametrize("path", ["/", "article", "section", "/search/?q=الذهب"])
-def test_pages_have_no_serious_accessibility_violations(browser, live_server, newsroom, path):
+def test_pages_have_no_serious_accessibility_violations(browser, live_server, newsroom, path, color_scheme):
     if not AXE.exists():
         pytest.fail(f"axe-core is missing at {AXE}: run `npm ci`.")
     url = {"article": newsroom["lead"].get_absolute_url(), "section": newsroom["section"].get_absolute_url()}
-    context = browser.new_context(bypass_csp=True)  # to inject axe-core into the page
+    context = browser.new_context(bypass_csp=True, color_scheme=color_scheme)  # to inject axe-core
     page = context.new_page()
     page.goto(live_server.url + url.get(path, path))
     page.add_script_tag(path=str(AXE))

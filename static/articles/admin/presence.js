@@ -1,9 +1,7 @@
 // Tells the server, every few seconds, that this editor has the article open, and shows who else
 // does (articles/presence.py). The notice stays empty when nobody else is there or on any error.
-"use strict";
-document.addEventListener("DOMContentLoaded", () => {
-  const notice = document.querySelector(".midad-presence[data-url]");
-  if (!notice) return;
+const notice = document.querySelector(".midad-presence[data-url]");
+if (notice) {
   const token = notice.closest("form").querySelector("[name=csrfmiddlewaretoken]").value;
 
   const beat = async () => {
@@ -23,4 +21,4 @@ document.addEventListener("DOMContentLoaded", () => {
   };
   beat();
   setInterval(beat, Number(notice.dataset.every) * 1000);
-});
+}
