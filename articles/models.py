@@ -3,6 +3,7 @@
 import math
 import re
 from functools import cached_property
+from operator import itemgetter
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex, OpClass
@@ -90,6 +91,9 @@ class SectionTranslation(TranslatedFieldsModel):
 
 
 # --- Images -----------------------------------------------------------------------------
+_width = itemgetter("width")  # of a rendition
+
+
 class MediaImage(models.Model):
     """An uploaded picture: validated, stripped of EXIF location, with WebP renditions."""
 
@@ -133,18 +137,48 @@ class MediaImage(models.Model):
     def cache_tags(self) -> list[str]:
         return [f"image:{self.pk}"]
 
+    # Every URL of a rendition comes from here; images.make_renditions() describes them.
+    def _renditions(self, kind: str) -> list[dict]:
+        if kind not in ("webp", "fallback"):
+            raise ValueError(f"kind must be 'webp' or 'fallback', not {kind!r}")
+        return self.renditions.get(kind) or []
+
+    def rendition_url(self, width: int, kind: str = "fallback") -> str:
+        """The URL of the narrowest rendition at least `width` pixels wide, else of the widest one.
+
+        `kind` is "fallback" (JPEG, or PNG for PNG and GIF originals: what every reader decodes)
+        or "webp". An image without renditions yet gives its original file.
+        """
+        renditions = self._renditions(kind)
+        if not renditions:
+            return self.file.url
+        wide_enough = [rendition for rendition in renditions if rendition["width"] >= width]
+        chosen = min(wide_enough, key=_width) if wide_enough else max(renditions, key=_width)
+        return self.file.storage.url(chosen["name"])
+
+    def _srcset(self, kind: str) -> str:
+        """The srcset attribute value ('<url> 480w, <url> 800w') of the renditions of `kind`."""
+        return ", ".join(
+            f"{self.file.storage.url(rendition['name'])} {rendition['width']}w"
+            for rendition in self._renditions(kind)
+        )
+
     @property
     def srcset(self) -> str:
-        return images.srcset(self.renditions, "webp")
+        return self._srcset("webp")
 
     @property
     def srcset_fallback(self) -> str:
-        return images.srcset(self.renditions, "fallback")
+        return self._srcset("fallback")
 
     @property
     def smallest_url(self) -> str:
-        fallback = self.renditions.get("fallback") or []
-        return self.file.storage.url(fallback[0]["name"]) if fallback else self.file.url
+        return self.rendition_url(0)
+
+    @property
+    def share_url(self) -> str:
+        """What link previews, search engines and feed readers show: a JPEG or PNG about 1200 pixels wide."""
+        return self.rendition_url(images.SHARE_WIDTH)
 
     def edit_refusal(self, user) -> str:
         """Why `user` may not change or delete this image, or "" if they may.

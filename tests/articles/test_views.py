@@ -1,4 +1,6 @@
+import re
 from datetime import timedelta
+from urllib.parse import urlencode
 
 import pytest
 from django.core.cache import cache
@@ -9,7 +11,7 @@ from django.utils import timezone
 
 from articles import popularity
 from articles.models import Article, ArticleViewCount
-from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
+from tests.factories import ArticleFactory, AuthorFactory, MediaImageFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -132,6 +134,73 @@ def test_article_links_to_its_english_version_only_when_it_exists(client):
     assert "Now in English too" in english.content.decode()
 
 
+def test_link_previews_show_the_1200_pixel_jpeg_rendition_of_the_featured_image(client):
+    image = MediaImageFactory(file__width=1700, file__height=1000)  # renditions 480 to 1600 wide
+    article = ArticleFactory(featured_image=image)
+
+    html = client.get(article.get_absolute_url()).content.decode()
+
+    shared = f"http://testserver{image.share_url}"
+    assert shared.endswith("/1200w.jpg")
+    assert f'<meta property="og:image" content="{shared}">' in html
+    assert f'<meta name="twitter:image" content="{shared}">' in html
+
+
+def language_switch(client, url) -> list[str]:
+    """Where the header's language switch leads from `url`."""
+    html = client.get(url).content.decode()
+    switch = re.search(r'<nav class="language-switch".*?</nav>', html, re.S).group()
+    return re.findall(r'href="([^"]*)"', switch)
+
+
+def test_the_language_switch_leads_to_an_articles_own_translations_only(client):
+    article = ArticleFactory(title="خبر بالعربية أولاً")
+    arabic, english = (
+        f"http://testserver{article.get_absolute_url()}",
+        "http://testserver/en/news/now-in-english/",
+    )
+    assert language_switch(client, arabic) == []
+    article.set_current_language("en")
+    article.title = "Now in English"
+    article.save()
+
+    assert language_switch(client, arabic) == [english]
+    assert language_switch(client, english) == [arabic]
+    assert f'<link rel="alternate" hreflang="en" href="{english}">' in client.get(arabic).content.decode()
+
+
+def test_the_language_switch_keeps_the_page_and_its_query(client):
+    section = SectionFactory().get_absolute_url()
+    arabic_search = f"{reverse('articles:search')}?{urlencode({'q': 'نفط'})}"
+
+    assert language_switch(client, section) == [f"/en{section}"]
+    assert language_switch(client, arabic_search) == [f"/en{arabic_search}"]
+    assert language_switch(client, f"/en{arabic_search}") == [arabic_search]
+    assert language_switch(client, "/en/no-such-page/") == ["/"]
+
+
+def test_pagination_keeps_the_search_and_gives_page_one_its_plain_address(client):
+    ArticleFactory.create_batch(14, title="أسعار النفط اليوم")
+    search = reverse("articles:search")
+
+    first = client.get(search, {"q": "النفط"}).content.decode()
+    second = client.get(search, {"q": "النفط", "page": 2}).content.decode()
+
+    query = urlencode({"q": "النفط"})
+    assert f'rel="next" href="?{query}&amp;page=2"' in first
+    assert f'rel="prev" href="?{query}"' in second
+
+
+def test_a_list_page_is_canonical_without_its_query_string(client):
+    section = SectionFactory()
+    ArticleFactory.create_batch(14, section=section)
+
+    html = client.get(section.get_absolute_url(), {"page": 2, "utm_source": "x"}).content.decode()
+
+    assert f'<link rel="canonical" href="http://testserver{section.get_absolute_url()}">' in html
+    assert 'rel="prev" href="?utm_source=x"' in html
+
+
 def test_lists_paginate(client):
     section = SectionFactory()
     ArticleFactory.create_batch(14, section=section)
@@ -185,3 +254,12 @@ def test_archive_lists_months_and_a_month(client):
     month_url = reverse("articles:archive_month", args=[now.year, now.month])
     assert month_url in index
     assert "خبر في الأرشيف" in client.get(month_url).content.decode()
+
+
+def test_an_empty_archive_month_says_so_and_links_to_the_other_months(client):
+    html = client.get(reverse("articles:archive_month", args=[2020, 1])).content.decode()
+
+    assert "لا توجد مقالات في هذا الشهر." in html
+    assert "لا توجد مقالات منشورة هنا بعد." not in html
+    assert f'href="{reverse("articles:archive")}"' in html
+    assert '<h1 class="list-header__title" dir="auto">أرشيف' in html
