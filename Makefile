@@ -15,12 +15,13 @@ STOP_DEVDB := $(if $(DATABASE_URL),true,$(PYTHON) -m newsroom.devdb stop)
 export DEBUG ?= 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install run serve test fonts lint format migrate demo migrations-check bench lock clean help
+.PHONY: install run serve test fuzz fonts lint format migrate demo migrations-check bench lock clean help
 
 help:
 	@echo "make run    — set everything up and serve the site on http://$(HOST):$(PORT)"
 	@echo "make test   — set everything up and run the whole test suite on PostgreSQL"
 	@echo "make serve  — the same site under gunicorn with production-like settings"
+	@echo "make fuzz   — the fuzz suite at length: no input may answer 5xx"
 	@echo "make lint   — ruff, migrations check;  make format — ruff format"
 
 $(PYTHON):
@@ -61,7 +62,11 @@ serve: migrate
 test: install node_modules/.installed
 	@if [ -x "$(CHROMIUM)" ]; then echo "Chromium found at $(CHROMIUM): end-to-end tests included."; \
 	else echo "!!! NO CHROMIUM at $(CHROMIUM): END-TO-END TESTS WILL FAIL. Install Debian's 'chromium' package. !!!"; fi
-	trap '$(STOP_DEVDB)' EXIT; $(BIN)/pytest -n auto --create-db $(PYTEST_ARGS)
+	trap '$(STOP_DEVDB)' EXIT; $(BIN)/pytest -n auto --create-db -rs $(PYTEST_ARGS)
+
+# Thousands of generated requests per target instead of `make test`'s few (tests/fuzz).
+fuzz: install
+	trap '$(STOP_DEVDB)' EXIT; HYPOTHESIS_PROFILE=long $(BIN)/pytest --create-db tests/fuzz $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

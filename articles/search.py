@@ -42,6 +42,12 @@ ATTACHED_PREFIXES = frozenset(
 )
 
 
+def clean_query(raw: str) -> str:
+    """The reader's query as searched and shown: trimmed, and without NUL characters, which
+    PostgreSQL text cannot hold (a "%00" in the address)."""
+    return raw.replace("\x00", "").strip()[:MAX_QUERY_LENGTH]
+
+
 def search_articles(query: str, language: str = "ar") -> QuerySet[Article]:
     """Published articles matching `query`, best first; empty queryset for a blank query."""
     text = normalize(query[:MAX_QUERY_LENGTH])

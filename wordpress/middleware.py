@@ -35,7 +35,8 @@ class LegacyRedirectMiddleware:
 
     @staticmethod
     def redirect_to(old_path: str):
-        if len(old_path) > LegacyRedirect._meta.get_field("old_path").max_length:
+        # Nothing was imported under an address PostgreSQL could not store (too long, a NUL).
+        if len(old_path) > LegacyRedirect._meta.get_field("old_path").max_length or "\x00" in old_path:
             return None
         published = Article.objects.published().values("pk")
         legacy = (
