@@ -3,20 +3,22 @@
 import re
 
 from django import forms
-from django.core import signing
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from comments.models import Comment
+from newsroom import formstamp
 from newsroom.arabic import normalize
 
 MIN_FILL_SECONDS = 3  # a person needs longer than this to write a comment
-FORM_MAX_AGE_SECONDS = 24 * 60 * 60
 LETTER_OR_DIGIT = re.compile(r"[^\W_]")
-signer = signing.TimestampSigner(salt="comments.form-rendered-at")
-# The form is too old, or its signed time or CSRF token could not be checked.
+# The form is too old, or its stamp (newsroom/formstamp.py) or CSRF token could not be checked.
 FORM_EXPIRED = _("انتهت صلاحية النموذج أو تعذّر التحقق منه؛ راجع تعليقك ثم أرسله مرة أخرى.")
+REPLY_LOST = _("تعذّر تحديد التعليق الذي تردّ عليه؛ إن أرسلت تعليقك مرة أخرى فسيُنشر تعليقاً مستقلاً.")
+# A refused form shows back at most this much of any field: enough to trim a comment that
+# ran over its limit, never the megabytes a script may send.
+ECHO_LIMIT = 2 * Comment._meta.get_field("text").max_length
 
 
 def required(message):
@@ -55,16 +57,18 @@ class CommentForm(forms.Form):
     remember = forms.BooleanField(
         label=_("احفظ اسمي وبريدي الإلكتروني في هذا المتصفح لاستخدامها في المرة القادمة."), required=False
     )
-    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    parent = forms.IntegerField(
+        required=False, widget=forms.HiddenInput, error_messages={"invalid": REPLY_LOST}
+    )
     # Invisible to people (hidden by CSS, skipped by keyboard and screen readers): only bots fill it.
     homepage = forms.CharField(
         required=False, widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}), label=_("اترك هذا الحقل فارغاً")
     )  # fmt: skip
+    # The form stamp: empty in the blank form, whose {% stamp_field %} is filled per reader.
     rendered_at = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["rendered_at"].initial = signer.sign(str(int(timezone.now().timestamp())))
         self.looks_automated = False
 
     def clean_text(self):
@@ -81,14 +85,36 @@ class CommentForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        if self.errors.pop("parent", None):  # a hidden field: say it above the form
+            self.add_error(None, REPLY_LOST)
+            self.show_back("parent", "")
+        self.cut_overlong_values()
         if cleaned.get("homepage"):
             self.looks_automated = True
+        now = timezone.now().timestamp()
+        sent = cleaned.get("rendered_at") or ""
+        # Should the form come back (an error, a refusal), it carries a new stamp: the one sent
+        # is used up, and the reader has written their comment already.
+        self.show_back("rendered_at", formstamp.issue(at=now - MIN_FILL_SECONDS))
         try:
-            rendered = int(signer.unsign(cleaned.get("rendered_at") or "", max_age=FORM_MAX_AGE_SECONDS))
-        except (signing.BadSignature, ValueError):
-            self.data = self.data.copy()  # the re-rendered form carries a fresh timestamp
-            self.data["rendered_at"] = self.fields["rendered_at"].initial
+            issued = formstamp.use(sent)
+        except formstamp.InvalidStamp:
             raise forms.ValidationError(FORM_EXPIRED) from None
-        if timezone.now().timestamp() - rendered < MIN_FILL_SECONDS:
+        if now - issued < MIN_FILL_SECONDS:
             self.looks_automated = True
         return cleaned
+
+    def show_back(self, name: str, value: str) -> None:
+        """What the re-rendered form shows in field `name`, instead of what was sent."""
+        self.data = self.data.copy()
+        self.data[name] = value
+
+    def cut_overlong_values(self) -> None:
+        """A field far over its limit comes back cut, and says so: a page never echoes megabytes."""
+        for name in self.fields:
+            value = self.data.get(name) or ""
+            if len(value) > ECHO_LIMIT:
+                self.show_back(name, value[:ECHO_LIMIT])
+                self.add_error(
+                    name, _("لم نُعِد إليك إلا أول %(kept)d حرف مما كتبت هنا.") % {"kept": ECHO_LIMIT}
+                )

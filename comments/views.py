@@ -6,9 +6,11 @@ from contextlib import suppress
 from django.contrib import messages
 from django.core import signing
 from django.core.cache import cache
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_POST
 
@@ -17,8 +19,14 @@ from comments.forms import FORM_EXPIRED, CommentForm
 from comments.models import Comment, ip_hash
 from comments.services import CommentRefused, comment_create, comment_report
 from newsroom.cache_backend import CacheUnavailable
+from newsroom.errors import recoverable_fields
 from newsroom.http import client_ip
 
+UNREADABLE = gettext_lazy("تعذّرت علينا قراءة النموذج المرسل، فلم يُحفظ تعليقك.")
+UNPARSED_REASONS = {
+    RequestDataTooBig: gettext_lazy("ما أرسلته أكبر بكثير مما يقبله الموقع، فلم يُحفظ تعليقك."),
+    TooManyFieldsSent: gettext_lazy("وصلنا النموذج بحقول أكثر مما يقبله الموقع، فلم يُحفظ تعليقك."),
+}
 REMEMBER_COOKIE = "midad_commenter"
 REMEMBER_SECONDS = 365 * 24 * 60 * 60
 PENDING_SESSION_KEY = "my_pending_comments"
@@ -84,6 +92,20 @@ class CommentPostView(ArticleDetailView):
             form.add_error(None, FORM_EXPIRED)
         return self.render_with(form, status=403)
 
+    def unparsed(self, exception, status):
+        """The answer to a post whose body Django refused before the view (see
+        newsroom/errors.py): nothing is saved; the form comes back with what could be read
+        of it, or says that nothing could."""
+        self.object = self.get_object()
+        sent = recoverable_fields(self.request) or {}
+        form = CommentForm(sent)
+        form.add_error(None, UNPARSED_REASONS.get(type(exception), UNREADABLE))
+        if any(sent.get(name) for name in ("name", "email", "website", "text")):
+            form.add_error(None, _("أعدنا إليك ما استطعنا قراءته مما كتبت؛ راجعه ثم أرسله مرة أخرى."))
+        else:
+            form.add_error(None, _("لم نتمكن من الاحتفاظ بما كتبت، فاكتبه مرة أخرى."))
+        return self.render_with(form, status=status)
+
     def render_with(self, form, status):
         """The article page with `form` (None: a fresh one), for this reader only: it may
         show the address they typed."""
@@ -111,6 +133,17 @@ def comment_unverified(request, **kwargs):
 
 
 comment_post.csrf_fallback = comment_unverified
+
+
+@private_post
+def comment_unparsed(request, exception, status, **kwargs):
+    """`comment_post` when Django could not parse the body (newsroom/errors.py)."""
+    view = CommentPostView()
+    view.setup(request, **kwargs)
+    return view.unparsed(exception, status)
+
+
+comment_post.unparsed_fallback = comment_unparsed
 
 
 def count_discarded() -> None:

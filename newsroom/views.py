@@ -1,8 +1,8 @@
 """CSRF for pages every reader shares.
 
-Cached public pages carry empty token fields (`{% csrf_field %}`): the reader's script fills
-them from `csrf_token` when they start writing. A post that still fails Django's check ends
-in `csrf_failure` (settings.CSRF_FAILURE_VIEW).
+Cached public pages carry empty token fields (`{% csrf_field %}`, `{% stamp_field %}`): the
+reader's script fills them from `csrf_token` when they start writing. A post that still
+fails Django's check ends in `csrf_failure` (settings.CSRF_FAILURE_VIEW).
 """
 
 from django.conf import settings
@@ -12,11 +12,14 @@ from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET
 
+from newsroom import formstamp
+
 
 @require_GET
 def csrf_token(request):
-    """The reader's own CSRF token (and its cookie when they have none yet): never cached."""
-    response = JsonResponse({"token": get_token(request)})
+    """The reader's own CSRF token (and its cookie when they have none yet) and a form stamp:
+    never cached."""
+    response = JsonResponse({"token": get_token(request), "stamp": formstamp.issue()})
     response["Cache-Control"] = "no-store, private"
     return response
 

@@ -37,7 +37,8 @@ def render_comments(context, article):
         "comments": comments,
         "my_pending": Comment.objects.pending().filter(article=article, pk__in=mine) if mine else [],
         "form": form,
-        # The same empty form for every reader: a cached region (its time token is the page's).
+        # The same empty form for every reader: a cached region (its stamp, like its CSRF token,
+        # is filled per reader).
         "blank_form": not (form.is_bound or remembered or parent),
         "replying_to": parent,
         "open": ModerationPolicy().comments_open(article),

@@ -10,13 +10,14 @@
 - ``{% csrf_field %}``: ``{% csrf_token %}`` for HTML that may be cached and shared: the
   field is empty, filled with the reader's own token on personal pages by the page cache
   middleware, and by the reader's script (from /csrf/) on pages every reader gets.
+- ``{% stamp_field %}``: the same for a form stamp (newsroom/formstamp.py).
 """
 
 from django import template
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from newsroom import cachetags, fragments
+from newsroom import cachetags, formstamp, fragments
 from newsroom.pagecache import CSRF_FIELD, PAGE_SECONDS
 
 register = template.Library()
@@ -44,6 +45,11 @@ def depends(*shown) -> str:
 @register.simple_tag
 def csrf_field() -> str:
     return mark_safe(CSRF_FIELD.decode())
+
+
+@register.simple_tag
+def stamp_field() -> str:
+    return mark_safe(formstamp.FIELD.decode())
 
 
 @register.simple_tag

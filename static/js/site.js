@@ -2,7 +2,6 @@
 // 1. the back-to-top button appearing after scrolling, 2. the ticker refreshing itself,
 // 3. the article view beacon that feeds "most read", 4. the reader's CSRF token in the forms
 // of pages every reader shares.
-"use strict";
 
 // 1. Back to top: hidden at the top of the page, shown once the reader has scrolled.
 const backToTop = document.querySelector("[data-back-to-top]");
@@ -49,11 +48,13 @@ if (article && article.dataset.viewUrl) {
   else document.addEventListener("visibilitychange", send, { once: true });
 }
 
-// 4. Forms on pages from the shared cache carry an empty CSRF field ([data-csrf-field]): the
-// reader's own token is fetched once, when they start writing, and put in every empty field.
-// A submit waits for it. If it cannot be had, the form is sent anyway: the server sends it
-// back with everything typed and a fresh token, as it does for readers without this script.
-const emptyCsrfFields = (root) => [...root.querySelectorAll("[data-csrf-field]")].filter((field) => !field.value);
+// 4. Forms on pages from the shared cache carry an empty CSRF field ([data-csrf-field]) and
+// form stamp ([data-stamp-field]): the reader's own are fetched once, when they start writing,
+// and put in every empty field. A submit waits for them. If they cannot be had, the form is
+// sent anyway: the server sends it back with everything typed and fresh ones, as it does for
+// readers without this script.
+const emptyReaderFields = (root) =>
+  [...root.querySelectorAll("[data-csrf-field], [data-stamp-field]")].filter((field) => !field.value);
 let csrfRequest = null;
 let csrfFailed = false; // then only a submit asks again, not every keystroke
 const loadCsrfToken = (form) => {
@@ -64,8 +65,8 @@ const loadCsrfToken = (form) => {
     signal: AbortSignal.timeout?.(10_000), // a hung request must not hold a submit forever
   })
     .then((response) => (response.ok ? response.json() : Promise.reject(new Error(response.statusText))))
-    .then(({ token }) => {
-      for (const field of emptyCsrfFields(document)) field.value = token;
+    .then(({ token, stamp }) => {
+      for (const field of emptyReaderFields(document)) field.value = "stampField" in field.dataset ? stamp : token;
     })
     .catch(() => {
       csrfRequest = null;
@@ -75,13 +76,13 @@ const loadCsrfToken = (form) => {
 };
 const startWriting = (event) => {
   const form = event.target.form ?? event.target.closest?.("form");
-  if (form && !csrfFailed && emptyCsrfFields(form).length) loadCsrfToken(form);
+  if (form && !csrfFailed && emptyReaderFields(form).length) loadCsrfToken(form);
 };
 document.addEventListener("focusin", startWriting);
 document.addEventListener("input", startWriting);
 document.addEventListener("submit", async (event) => {
   const form = event.target;
-  if (!emptyCsrfFields(form).length) return;
+  if (!emptyReaderFields(form).length) return;
   event.preventDefault();
   if (form.dataset.csrfWaiting) return; // a second click while the token is on its way
   form.dataset.csrfWaiting = "true";

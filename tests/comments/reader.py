@@ -3,13 +3,17 @@
 from django.conf import settings
 
 
-def csrf_token(client) -> str:
-    """The reader's own CSRF token, fetched as the page's script does once they start writing
-    (pages from the shared cache carry an empty field)."""
+def reader_tokens(client) -> dict[str, str]:
+    """The reader's own CSRF token and form stamp, fetched as the page's script does once they
+    start writing (pages from the shared cache carry empty fields)."""
     response = client.get("/csrf/")
     assert response.status_code == 200
     assert response["Cache-Control"] == "no-store, private"
-    return response.json()["token"]
+    return {"csrfmiddlewaretoken": response.json()["token"], "rendered_at": response.json()["stamp"]}
+
+
+def csrf_token(client) -> str:
+    return reader_tokens(client)["csrfmiddlewaretoken"]
 
 
 def sql_of(captured) -> list[str]:

@@ -1,36 +1,39 @@
 """The flood limit holds across gunicorn workers, whatever state the cache is in.
 
 Real gunicorn servers with two workers each run against the test database: one counts in a
-shared Redis, the others in PostgreSQL, because their Redis is down or they have none. Each
-worker's pid is in the access log, so a test knows that both workers answered comments.
+Redis the test starts (tests/servers.py; skipped where Redis is not installed), the others in
+PostgreSQL, because their Redis is down or they have none. The comments of a batch are posted
+at once, so both workers answer some; each worker's pid is in the access log, so a test knows
+that they did.
 """
 
 import http.cookiejar
 import json
 import os
-import re
 import secrets
-import socket
 import subprocess
 import tempfile
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import psutil
 import pytest
 import redis
+from django.conf import settings
 from django.db import connection
 from django.urls import reverse
 
 from comments.forms import MIN_FILL_SECONDS
 from comments.models import RateLimitCounter
+from newsroom import formstamp
 from tests.factories import ArticleFactory
+from tests.servers import free_port, stop
 
 ROOT = Path(__file__).resolve().parents[2]
-REDIS_URL = "redis://127.0.0.1:6379/15"
 ATTEMPTS = 6
 RUN = secrets.token_hex(4)  # keys of this run (pages, counters) differ from any other run's
 
@@ -46,33 +49,17 @@ def database_url() -> str:
     return f"postgres://{user}{password}@{host}{f':{port}' if port else ''}/{db['NAME']}"
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def production_env(static_root) -> dict:
+def production_env() -> dict:
     """The environment of a production-like process on the test database."""
     env = {key: value for key, value in os.environ.items() if key not in {"REDIS_URL", "DATABASE_URL"}}
     return env | {
-        "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+        "DJANGO_SETTINGS_MODULE": "tests.server_settings",
         "DATABASE_URL": database_url(),
         "DEBUG": "0",
         "HTTPS": "0",
-        "SECRET_KEY": f"worker-test-{RUN}-" + "k" * 30,
+        "SECRET_KEY": settings.SECRET_KEY,  # the servers accept the form stamps this process signs
         "ALLOWED_HOSTS": "127.0.0.1",
-        "STATIC_ROOT": str(static_root),
     }
-
-
-@pytest.fixture(scope="module")
-def static_root(tmp_path_factory):
-    """Production settings serve hashed static files: collect them once, like a deploy."""
-    root = tmp_path_factory.mktemp("static")
-    command = [str(ROOT / ".venv/bin/python"), "manage.py", "collectstatic", "--noinput", "-v0"]
-    subprocess.run(command, cwd=ROOT, env=production_env(root), check=True, timeout=180)
-    return root
 
 
 class NoRedirects(urllib.request.HTTPRedirectHandler):
@@ -83,10 +70,10 @@ class NoRedirects(urllib.request.HTTPRedirectHandler):
 class Server:
     """`gunicorn newsroom.wsgi` with two workers on a free loopback port."""
 
-    def __init__(self, redis_url: str | None, static_root, access_log: Path):
+    def __init__(self, redis_url: str | None, access_log: Path):
         self.url = f"http://127.0.0.1:{free_port()}"
         self.access_log = access_log
-        env = production_env(static_root) | {
+        env = production_env() | {
             "GUNICORN_BIND": self.url.removeprefix("http://"),
             "WEB_CONCURRENCY": "2",
             "GUNICORN_ACCESSLOG": str(access_log),
@@ -113,7 +100,7 @@ class Server:
                 if urllib.request.urlopen(self.url + "/robots.txt", timeout=2).status == 200:
                     return
             except OSError:
-                time.sleep(0.2)
+                time.sleep(0.05)
         pytest.fail(f"gunicorn did not answer on {self.url} within {seconds} s:\n{self.log_tail()}")
 
     def log_tail(self) -> str:
@@ -138,43 +125,37 @@ class Server:
             return answer.code, answer.read().decode()
 
     def post_batch(self, article, batch: int) -> list[int]:
-        """Six comments from one address, each with its own email and text."""
-        status, html = self.request(article.get_absolute_url())
+        """Six comments from one address at once, each with its own email and text, written
+        for longer than a bot would take (stamps of forms opened seconds ago: no waiting)."""
+        status, _html = self.request(article.get_absolute_url())
         assert status == 200
-        form = {"rendered_at": re.search(r'name="rendered_at" value="([^"]+)"', html).group(1)}
         # The page is the same for every reader: the token (and its cookie) comes from /csrf/,
         # as the page's script fetches it.
-        form["csrfmiddlewaretoken"] = json.loads(self.request("/csrf/")[1])["token"]
-        time.sleep(MIN_FILL_SECONDS + 0.2)  # a person's writing time, or the form is a bot's
+        token = json.loads(self.request("/csrf/")[1])["token"]
+        opened = time.time() - MIN_FILL_SECONDS - 1
         url = reverse("comments:post", kwargs={"slug": article.slug})  # percent-encoded
-        return [
-            self.request(
-                url,
-                form
-                | {"name": "قارئ", "email": f"r{batch}-{n}-{RUN}@example.com", "text": f"رأي {batch}-{n}"},
-            )[0]
+        forms = [
+            {"csrfmiddlewaretoken": token, "rendered_at": formstamp.issue(at=opened)}
+            | {"name": "قارئ", "email": f"r{batch}-{n}-{RUN}@example.com", "text": f"رأي {batch}-{n}"}
             for n in range(ATTEMPTS)
         ]
+        with ThreadPoolExecutor(ATTEMPTS) as posting:
+            return [status for status, _html in posting.map(lambda form: self.request(url, form), forms)]
 
     def stop(self):
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=5)
+        stop(self.process)
         self.log.close()
 
 
-def check_flood_limit(article, static_root, access_log, redis_url) -> None:
+def check_flood_limit(article, access_log, redis_url) -> None:
     """Batches of comments from one address, until both workers have answered some: one
     comment is accepted in all, the others are refused."""
-    server = Server(redis_url, static_root, access_log)
+    server = Server(redis_url, access_log)
     statuses = []
     try:
         server.wait_until_ready()
         assert server.workers() == 2
-        for batch in range(3):  # the kernel may hand a whole batch to one worker
+        for batch in range(3):  # in case one worker took a whole batch
             statuses += server.post_batch(article, batch)
             if len(server.comments_answered_by()) == 2:
                 break
@@ -191,32 +172,19 @@ def article():
     return ArticleFactory(title=f"خبر يعلّق عليه الجميع {RUN}")
 
 
-@pytest.fixture
-def shared_redis():
-    client = redis.Redis.from_url(REDIS_URL, socket_timeout=5)
-    try:
-        client.flushdb()
-    except redis.ConnectionError:
-        pytest.skip(f"no Redis at {REDIS_URL} (.ci/run starts one)")
-    yield client
-    client.flushdb()
-    client.close()
-
-
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_one_comment_in_the_flood_window_across_two_workers_sharing_redis(
-    article, shared_redis, static_root, tmp_path
-):
-    check_flood_limit(article, static_root, tmp_path / "access.log", REDIS_URL)
-    assert shared_redis.keys("*ratelimit:flood:ip:*")  # the count lived in Redis
+def test_one_comment_in_the_flood_window_across_two_workers_sharing_redis(article, redis_url, tmp_path):
+    check_flood_limit(article, tmp_path / "access.log", redis_url)
+    with redis.Redis.from_url(redis_url) as shared:
+        assert shared.keys("*ratelimit:flood:ip:*")  # the count lived in Redis
     assert not RateLimitCounter.objects.exists()
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.parametrize("redis_is", ["down", "absent"])
 def test_one_comment_in_the_flood_window_across_two_workers_counting_in_postgresql(
-    article, static_root, tmp_path, redis_is
+    article, tmp_path, redis_is
 ):
     redis_url = f"redis://127.0.0.1:{free_port()}/0" if redis_is == "down" else None  # nothing listens there
-    check_flood_limit(article, static_root, tmp_path / "access.log", redis_url)
+    check_flood_limit(article, tmp_path / "access.log", redis_url)
     assert RateLimitCounter.objects.filter(key__startswith="flood:ip:").exists()

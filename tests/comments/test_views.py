@@ -13,11 +13,12 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from comments.forms import FORM_EXPIRED, signer
+from comments.forms import FORM_EXPIRED
 from comments.models import Comment, CommentReport, ModerationSettings
 from comments.views import DISCARDED_COUNTER, REMEMBER_COOKIE
+from newsroom import formstamp
 from newsroom.models import SiteSettings
-from tests.comments.reader import csrf_token, sql_of
+from tests.comments.reader import csrf_token, reader_tokens, sql_of
 from tests.factories import ArticleFactory, CommentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -48,10 +49,9 @@ def tag(html, name):
 def send(client, clock, article, query="", ip="127.0.0.1", **fields):
     """Open the article page, take a few seconds to write, and post the comment form."""
     html = client.get(article.get_absolute_url() + query, REMOTE_ADDR=ip).content.decode()
-    data = {
-        "rendered_at": hidden(html, "rendered_at"),
-        "csrfmiddlewaretoken": hidden(html, "csrfmiddlewaretoken") or csrf_token(client),
-    }
+    data = {name: hidden(html, name) for name in ("rendered_at", "csrfmiddlewaretoken")}
+    if not all(data.values()):  # a page from the shared cache
+        data = reader_tokens(client)
     data |= {"name": "هدى", "email": "huda@example.com", "text": "متى يبدأ التشغيل؟"} | fields
     clock.shift(10)
     form = {name: value for name, value in data.items() if value is not None}
@@ -72,8 +72,9 @@ def test_csrf_protects_the_form_even_on_a_page_served_from_the_cache(article, cl
         cached = second.get(url)
     assert (rendered["X-Page-Cache"], cached["X-Page-Cache"]) == ("miss", "hit")
     assert sql_of(queries) == []
-    for page in (rendered, cached):  # …the same bytes for everyone: no token, no cookie
+    for page in (rendered, cached):  # …the same bytes for everyone: no token, no stamp, no cookie
         assert hidden(page.content.decode(), "csrfmiddlewaretoken") == ""
+        assert hidden(page.content.decode(), "rendered_at") == ""
         assert "data-csrf-field" in page.content.decode()
         assert not page.cookies
         assert "public" in page["Cache-Control"]
@@ -109,19 +110,38 @@ def test_csrf_protects_the_form_even_on_a_page_served_from_the_cache(article, cl
     someone_elses = csrf_token(first)
     assert second.post(post_url, form | {"csrfmiddlewaretoken": someone_elses}).status_code == 403
     assert not Comment.objects.exists()
-    accepted = second.post(post_url, form | {"csrfmiddlewaretoken": fresh})  # sent again as it came back
+    resent = form | {"csrfmiddlewaretoken": fresh, "rendered_at": hidden(html, "rendered_at")}
+    accepted = second.post(post_url, resent)  # sent again as it came back, at once
     assert accepted.status_code == 302
     assert Comment.objects.get().text == "سؤال\nمهم"
 
-    # With JavaScript the token comes from /csrf/ when the reader starts writing.
+    # With JavaScript the token and stamp come from /csrf/ when the reader starts writing.
     clock.shift(60)
-    other = form | {
-        "email": "reem@example.com",
-        "text": "تعليق آخر",
-        "csrfmiddlewaretoken": csrf_token(third),
-    }
+    other = form | {"email": "reem@example.com", "text": "تعليق آخر"} | reader_tokens(third)
+    clock.shift(10)
     assert third.post(post_url, other, REMOTE_ADDR="192.0.2.30").status_code == 302
     assert Comment.objects.filter(text="تعليق آخر").exists()
+
+
+def test_every_reader_of_a_shared_page_gets_a_stamp_of_their_own_good_for_one_post(article, clock):
+    SiteSettings.load()
+    clock.shift(1)
+    url, post_url = article.get_absolute_url(), f"/news/{article.slug}/comment/"
+    huda, reem = Client(REMOTE_ADDR="192.0.2.1"), Client(REMOTE_ADDR="192.0.2.2")
+    assert (huda.get(url)["X-Page-Cache"], reem.get(url)["X-Page-Cache"]) == ("miss", "hit")
+    huda_tokens, reem_tokens = reader_tokens(huda), reader_tokens(reem)
+    assert huda_tokens["rendered_at"] != reem_tokens["rendered_at"]
+    clock.shift(30)
+    comment = {"name": "هدى", "email": "huda@example.com", "text": "أول تعليق"}
+    assert huda.post(post_url, comment | huda_tokens).status_code == 302
+    assert reem.post(post_url, comment | {"email": "reem@example.com"} | reem_tokens).status_code == 302
+    assert Comment.objects.count() == 2
+
+    clock.shift(600)  # a bot replays a stamp it once got, however long after
+    replayed = huda.post(post_url, comment | {"text": "إعلان"} | huda_tokens)
+    assert replayed.status_code == 400
+    assert EXPIRED in replayed.content.decode()
+    assert Comment.objects.count() == 2
 
 
 def test_staff_keep_the_full_csrf_check_and_get_an_arabic_refusal(article, clock):
@@ -293,7 +313,7 @@ def test_closed_comments_show_no_form_and_refuse_posts(client, closed_by):
     html = client.get(article.get_absolute_url()).content.decode()
     assert 'id="respond"' not in html
     assert "التعليقات مغلقة على هذا المقال." in html
-    stamp = signer.sign(str(int(timezone.now().timestamp()) - 60))
+    stamp = formstamp.issue(at=timezone.now().timestamp() - 60)
     form = {"name": "هدى", "email": "huda@example.com", "text": "متأخر", "rendered_at": stamp}
     response = client.post(f"/news/{article.slug}/comment/", form)
     assert response.status_code == 403
@@ -363,17 +383,12 @@ def test_a_second_comment_within_seconds_is_slowed_down_without_losing_it(client
 
 @pytest.mark.parametrize(("honeypot", "seconds"), [("http://bot.example", 10), ("", 1)])
 def test_bots_are_turned_away_silently_and_counted(client, clock, article, honeypot, seconds):
-    html = client.get(article.get_absolute_url()).content.decode()
-    clock.shift(seconds)
-    form = {
-        "name": "بوت",
-        "email": "bot@example.com",
-        "text": "اشترِ الآن",
-        "rendered_at": hidden(html, "rendered_at"),
-        "homepage": honeypot,
-    }
+    client.get(article.get_absolute_url())
+    form = {"name": "بوت", "email": "bot@example.com", "text": "اشترِ الآن", "homepage": honeypot}
     for _ in range(2):
-        response = client.post(f"/news/{article.slug}/comment/", form)
+        stamp = reader_tokens(client)["rendered_at"]  # a stamp for every post
+        clock.shift(seconds)
+        response = client.post(f"/news/{article.slug}/comment/", form | {"rendered_at": stamp})
         assert response.status_code == 302
         assert response["Location"] == f"{article.get_absolute_url()}#comments"
     assert not Comment.objects.exists()
