@@ -86,6 +86,10 @@ class ResilientRedisCache(RedisCache):
         name = ", ".join(re.sub(r"//[^/@]*@", "//", server) for server in self._servers)  # no password
         self._breaker = _breakers.setdefault(name, Breaker(name))
 
+    def validate_key(self, key):
+        """Nothing to check: the base class warns about keys memcached would refuse, a cost per
+        key (a tenth of a page-cache hit) for a limit Redis does not have."""
+
     def _call(self, operation, *args):
         """`operation(*args)`, or CacheUnavailable if Redis fails now or failed moments ago."""
         if self._breaker.is_open():

@@ -28,10 +28,14 @@ from typing import Any
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 
 CHANGE_PREFIX = "changed:"
 CLOCK_SKEW_NS = 50_000_000  # how far apart the clocks of two web hosts may be
+
+# Sent with `tags` after they were marked changed: what this process keeps itself drops them.
+tags_expired = Signal()
 
 _collectors: ContextVar[tuple[set[str], ...]] = ContextVar("cachetag_collectors", default=())
 _request_memo: ContextVar[dict | None] = ContextVar("cachetag_request_memo", default=None)
@@ -53,6 +57,7 @@ def expire(*tags: str) -> None:
 
 def _stamp(tags: set[str]) -> None:
     cache.set_many(dict.fromkeys((CHANGE_PREFIX + tag for tag in tags), time.time_ns()), None)
+    tags_expired.send(sender=None, tags=tags)
 
 
 def fetch(keys: Iterable[str], tags: Iterable[str]) -> tuple[dict[str, Any], dict[str, int]]:

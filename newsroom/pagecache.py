@@ -7,8 +7,8 @@ change times of what it shows together with the shared fragments it contains.
 
 Pages are cached only from views wrapped in `cache_public_page`, and only when the answer is
 a 200 without cookies, `private` or `no-cache`. Such a page carries nothing personal (no
-CSRF token: forms fetch one when a reader starts writing), so shared caches may hold it
-too: it is sent with `s-maxage`, `stale-while-revalidate` and an `ETag`.
+CSRF token or form stamp: forms fetch them when a reader starts writing), so shared caches
+may hold it too: it is sent with `s-maxage`, `stale-while-revalidate` and an `ETag`.
 
 Shared fragments — the header's dates, the menu, the ticker, most read, the footer — are
 the same on every page and change on their own schedule. Pages hold a marker for each
@@ -18,7 +18,10 @@ updates the ticker of every page without expiring a single page.
 
 import hashlib
 import re
+import threading
 import time
+from collections import OrderedDict
+from dataclasses import dataclass, replace
 from functools import wraps
 
 from django.conf import settings
@@ -27,10 +30,10 @@ from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 
-from newsroom import cachetags, fragments
+from newsroom import cachetags, formstamp, fragments
 
 PAGE_SECONDS = 60
-PAGE_KEY_PREFIX = "page:v2:"  # a new version when what an entry holds changes: deploys then miss
+PAGE_KEY_PREFIX = "page:v3:"  # a new version when what an entry holds changes: deploys then miss
 # Shared caches (nginx, a CDN) cannot hear our expiries: they keep a page only briefly, and
 # may serve it this long while they fetch a fresh one. Browsers revalidate with the ETag.
 SHARED_SECONDS = 5
@@ -38,6 +41,7 @@ STALE_SECONDS = 30
 # No Vary: the language comes from the path, and readers with cookies never get these pages.
 KEPT_HEADERS = ("Content-Type", "Content-Language", "Content-Security-Policy", "X-Frame-Options")
 CSRF_FIELD = b'<input type="hidden" name="csrfmiddlewaretoken" value="" data-csrf-field>'
+LOCAL_BUDGET_BYTES = 8 * 1024 * 1024  # of recent pages a process keeps (RecentPages)
 SHARED_MARKER = re.compile(rb"<!--shared:([a-z_]+):([a-z-]+):([\w-]*)-->")
 
 
@@ -64,20 +68,28 @@ def _page_key(request) -> str:
     return PAGE_KEY_PREFIX + hashlib.sha256(address.encode()).hexdigest()  # Arabic URLs are long
 
 
-def _markers(content: bytes) -> list[tuple[str, str, str]]:
-    return [tuple(part.decode() for part in found) for found in SHARED_MARKER.findall(content)]
+def _split(content: bytes) -> tuple[list[bytes], list[tuple[str, str, str]]]:
+    """The HTML around the shared-fragment markers, and the markers: filling is then a join."""
+    parts = SHARED_MARKER.split(content)  # chunk, name, language, arg, chunk, …
+    markers = [tuple(part.decode() for part in parts[i : i + 3]) for i in range(1, len(parts), 4)]
+    return parts[::4], markers
 
 
-def _fill(content: bytes, markers, found: fragments.Found | None = None) -> tuple[bytes, int]:
-    """`content` with the current shared fragments in place of its `markers`, and the time
-    (ns) the newest of them was rendered. Fragments not in `found` are fetched in one go."""
+def _fill(chunks: list[bytes], markers, found: fragments.Found | None = None) -> tuple[bytes, list[int]]:
+    """The page with the current shared fragments in place of its `markers`, and when each of
+    them was rendered (ns). Fragments not in `found` are fetched in one go."""
     found = found or fragments.fetch((), markers)
-    newest = 0
-    for marker in markers:
+    filled, rendered = [chunks[0]], []
+    for marker, chunk in zip(markers, chunks[1:], strict=True):
         fragment = fragments.render(marker, found)
-        content = content.replace("<!--shared:{}:{}:{}-->".format(*marker).encode(), fragment.value.encode())
-        newest = max(newest, fragment.rendered_at)
-    return content, newest
+        filled += (fragment.value.encode(), chunk)
+        rendered.append(fragment.rendered_at)
+    return b"".join(filled), rendered
+
+
+def _with_value(content: bytes, field: bytes, value: str) -> bytes:
+    """`content` with the reader's own `value` in every empty `field`."""
+    return content.replace(field, field.replace(b'value=""', f'value="{value}"'.encode()))
 
 
 def _set_content(response, content: bytes) -> None:
@@ -87,14 +99,16 @@ def _set_content(response, content: bytes) -> None:
         response["Content-Length"] = str(len(content))
 
 
-def _finish(request, response, entry: cachetags.Entry, found=None):
+def _finish(response, entry: cachetags.Entry, found=None) -> "Finished":
     """Fill in the shared fragments, then the validators and caching headers of a page that is
-    the same for every reader; answers 304 when the reader's copy is current."""
-    content, _headers, markers = entry.value
-    content, newest = _fill(content, markers, found)
+    the same for every reader."""
+    chunks, markers, _headers = entry.value
+    content, rendered = _fill(chunks, markers, found)
     _set_content(response, content)
-    last_modified = max(entry.rendered_at, newest) // 1_000_000_000
-    response["ETag"] = f'"{hashlib.blake2b(response.content, digest_size=16).hexdigest()}"'
+    # The same page and fragment renders make the same bytes: their times identify the content.
+    versions = repr((entry.rendered_at, rendered)).encode()
+    response["ETag"] = f'"{hashlib.blake2b(versions, digest_size=16).hexdigest()}"'
+    last_modified = max([entry.rendered_at, *rendered]) // 1_000_000_000
     response["Last-Modified"] = http_date(last_modified)
     patch_cache_control(
         response,
@@ -104,9 +118,70 @@ def _finish(request, response, entry: cachetags.Entry, found=None):
         stale_while_revalidate=STALE_SECONDS,
     )
     del response["Vary"]
-    return get_conditional_response(
-        request, etag=response["ETag"], last_modified=last_modified, response=response
-    )
+    return Finished(response.content, dict(response.items()), last_modified, entry.until)
+
+
+@dataclass(frozen=True)
+class Finished:
+    """A page as every anonymous reader gets it now, until `until` (epoch seconds) at most."""
+
+    content: bytes
+    headers: dict[str, str]
+    last_modified: int
+    until: float
+
+    def answer(self, request):
+        """The page, or 304 when the reader's copy is current."""
+        response = HttpResponse(self.content, headers=self.headers)
+        return get_conditional_response(
+            request, etag=self.headers["ETag"], last_modified=self.last_modified, response=response
+        )
+
+
+class RecentPages:
+    """Pages this process answered moments ago, finished, to answer again without asking the
+    shared cache.
+
+    Checking a page costs two round trips to the shared cache, and a popular page is asked for
+    many times a second. For `settings.PAGECACHE_LOCAL_SECONDS` a process reuses what it
+    checked: a change reaches readers served by *other* processes at most that much later. The
+    process that expires tags forgets everything at once (`cachetags.tags_expired`). Bounded by
+    `budget` bytes of content; the oldest pages go first."""
+
+    def __init__(self, budget: int):
+        self.budget = budget
+        self.pages: OrderedDict[str, tuple[float, Finished]] = OrderedDict()
+        self.size = 0
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> Finished | None:
+        with self.lock:
+            kept_until, page = self.pages.get(key, (0.0, None))
+        if page is not None and time.monotonic() < kept_until and time.time() < page.until:
+            return page
+        return None
+
+    def put(self, key: str, page: Finished) -> None:
+        seconds = settings.PAGECACHE_LOCAL_SECONDS
+        if seconds <= 0 or len(page.content) > self.budget:
+            return
+        now = time.monotonic()
+        with self.lock:
+            if (old := self.pages.pop(key, None)) is not None:
+                self.size -= len(old[1].content)
+            self.pages[key] = (now + seconds, page)  # kept in the order they expire
+            self.size += len(page.content)
+            while self.pages and (self.size > self.budget or next(iter(self.pages.values()))[0] <= now):
+                self.size -= len(self.pages.popitem(last=False)[1][1].content)
+
+    def clear(self, **_signal) -> None:
+        with self.lock:
+            self.pages.clear()
+            self.size = 0
+
+
+recent_pages = RecentPages(budget=LOCAL_BUDGET_BYTES)
+cachetags.tags_expired.connect(recent_pages.clear, dispatch_uid="pagecache.recent_pages")
 
 
 class PageCacheMiddleware:
@@ -117,31 +192,33 @@ class PageCacheMiddleware:
         if not is_anonymous_get(request):
             return self.fill(request, self.get_response(request))
         key = _page_key(request)
-        if (hit := self.from_cache(request, key)) is not None:
-            return hit
+        if (page := recent_pages.get(key) or self.from_cache(key)) is not None:
+            return page.answer(request)
         started = time.time_ns()
         with cachetags.collecting() as shown:
             response = self.get_response(request)
         if not (getattr(request, "page_cacheable", False) and self.cacheable(response)):
             return self.fill(request, response)
         headers = {name: response[name] for name in KEPT_HEADERS if name in response}
-        page = (response.content, headers, _markers(response.content))
-        entry = cachetags.save(key, page, shown, started, PAGE_SECONDS)
+        entry = cachetags.save(key, (*_split(response.content), headers), shown, started, PAGE_SECONDS)
         response["X-Page-Cache"] = "miss"
-        return _finish(request, response, entry)
+        page = _finish(response, entry)
+        # A later reader of this process gets it as a hit, like readers of other processes.
+        recent_pages.put(key, replace(page, headers={**page.headers, "X-Page-Cache": "hit"}))
+        return page.answer(request)
 
     @staticmethod
-    def from_cache(request, key: str):
+    def from_cache(key: str) -> Finished | None:
         entry = cachetags.cache.get(key)
         if not isinstance(entry, cachetags.Entry):
             return None
-        _content, headers, markers = entry.value
+        _chunks, markers, headers = entry.value
         found = fragments.fetch(entry.tags, markers)  # one round trip for the rest
         if not entry.is_current(found.changes):
             return None
-        response = HttpResponse(headers=headers)
-        response["X-Page-Cache"] = "hit"
-        return _finish(request, response, entry, found)
+        page = _finish(HttpResponse(headers={**headers, "X-Page-Cache": "hit"}), entry, found)
+        recent_pages.put(key, page)
+        return page
 
     @staticmethod
     def cacheable(response) -> bool:
@@ -156,17 +233,18 @@ class PageCacheMiddleware:
 
     @staticmethod
     def fill(request, response):
-        """Shared fragments and the reader's CSRF token in any other HTML answer (personal
-        pages, 404s)."""
+        """Shared fragments, the reader's CSRF token and form stamp in any other HTML answer
+        (personal pages, 404s)."""
         if response.streaming or not response.get("Content-Type", "").startswith("text/html"):
             return response
         if hasattr(response, "render") and not response.is_rendered:
             response.render()
-        content = _fill(response.content, _markers(response.content))[0]
+        content = _fill(*_split(response.content))[0]
         if CSRF_FIELD in content:
-            token = f'value="{get_token(request)}"'.encode()
-            content = content.replace(CSRF_FIELD, CSRF_FIELD.replace(b'value=""', token))
+            content = _with_value(content, CSRF_FIELD, get_token(request))
             # The CSRF middleware has answered already: give a new token its cookie here.
             CsrfViewMiddleware(lambda request: response).process_response(request, response)
+        if formstamp.FIELD in content:
+            content = _with_value(content, formstamp.FIELD, formstamp.issue())
         _set_content(response, content)
         return response

@@ -17,3 +17,6 @@ WHITENOISE_USE_FINDERS = True  # serve static files without collectstatic
 WHITENOISE_AUTOREFRESH = True
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+# Tests measure what each request costs and re-render pages after cache.clear(); the tests of
+# the per-process memo of recent pages (tests/newsroom/test_pagecache.py) turn it on.
+PAGECACHE_LOCAL_SECONDS = 0

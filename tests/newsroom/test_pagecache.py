@@ -1,5 +1,6 @@
 """The page cache and caching by dependency: what each change expires, and what it leaves."""
 
+import re
 import time
 from datetime import timedelta
 
@@ -7,6 +8,7 @@ import pytest
 import time_machine
 from django.core.cache import caches
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +16,7 @@ from django.utils.translation import override
 
 from articles.models import Article
 from comments.services import comment_moderate
+from newsroom import cachetags, pagecache
 from newsroom.cachetags import CLOCK_SKEW_NS
 from newsroom.models import SiteSettings
 from tests.factories import (
@@ -247,14 +250,21 @@ def test_anonymous_pages_are_the_same_for_everyone_and_shared_caches_may_keep_th
 
 
 def test_logged_in_staff_are_never_served_from_the_page_cache(client, newsroom):
-    client.get("/")
+    url, reader = newsroom["pages"]["story"], Client()
+    reader.get(url)
+    assert state(reader, url) == "hit"  # the page every anonymous reader gets is cached
     client.force_login(UserFactory(username="editor-x", role="Editor"))
-    response = client.get("/")
-    assert "X-Page-Cache" not in response
+    page = client.get(url)
+    assert page.get("X-Page-Cache") != "hit"
+    assert "public" not in page.get("Cache-Control", "")
+    # Rendered for them: the comment form holds their own token, where the cached page has none.
+    assert re.search(r'name="csrfmiddlewaretoken" value="\w+" data-csrf-field', page.content.decode())
+
     draft = ArticleFactory(title="مسودة المحرر", status="draft", publish_at=None)
     preview = client.get(draft.get_absolute_url())
-    assert preview.status_code == 200
+    assert "مسودة المحرر" in preview.content.decode()
     assert "public" not in preview.get("Cache-Control", "")
+    assert reader.get(draft.get_absolute_url()).status_code == 404  # the preview was kept for no one
 
 
 def counted(method, name, calls):
@@ -271,18 +281,66 @@ def counted(method, name, calls):
     return wrapper
 
 
-def test_a_page_cache_hit_costs_two_cache_round_trips_and_no_sql(client, newsroom, settings):
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    url = newsroom["pages"]["story"]
-    client.get(url)
-    backend, calls = caches["default"], []
+def count_cache_calls(calls: list[str]) -> None:
+    backend = caches["default"]
     for method in ("get", "get_many", "set", "set_many", "add", "delete", "incr"):
         setattr(backend, method, counted(getattr(backend, method), method, calls))
+
+
+@pytest.fixture
+def locmem_cache(settings):
+    """Django's in-memory cache, empty (its entries outlive a settings change)."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    caches["default"].clear()
+
+
+@pytest.mark.usefixtures("locmem_cache")
+def test_a_page_cache_hit_costs_two_cache_round_trips_and_no_sql(client, newsroom):
+    url = newsroom["pages"]["story"]
+    client.get(url)
+    calls = []
+    count_cache_calls(calls)
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response["X-Page-Cache"] == "hit"
     assert len(queries) == 0
     assert calls == ["get", "get_many"]
+
+
+@pytest.mark.usefixtures("locmem_cache")
+def test_a_page_checked_moments_ago_is_answered_by_the_process_itself(
+    client, newsroom, settings, monkeypatch
+):
+    settings.PAGECACHE_LOCAL_SECONDS = 1
+    url = newsroom["pages"]["story"]
+    first = client.get(url)
+    calls = []
+    count_cache_calls(calls)
+    again = client.get(url)
+    assert (again["X-Page-Cache"], calls) == ("hit", [])
+    assert again.content == first.content
+    assert client.get(url, headers={"if-none-match": again["ETag"]}).status_code == 304
+
+    # Another process edits the story: this one learns it when its second is over.
+    story = newsroom["story"]
+    story.title = "عنوان جديد من عملية أخرى"
+    with monkeypatch.context() as other_process:
+        other_process.setattr(cachetags.tags_expired, "send", lambda **kwargs: [])
+        story.save()
+    assert "عنوان جديد" not in client.get(url).content.decode()
+    later = time.monotonic() + 1.01
+    monkeypatch.setattr(pagecache.time, "monotonic", lambda: later)
+    assert "عنوان جديد" in client.get(url).content.decode()
+
+
+def test_an_expiry_in_this_process_is_seen_by_its_next_reader_at_once(client, newsroom, settings):
+    settings.PAGECACHE_LOCAL_SECONDS = 60
+    url = newsroom["pages"]["story"]
+    client.get(url)
+    story = newsroom["story"]
+    story.title = "عنوان جديد في العملية نفسها"
+    story.save()
+    assert "عنوان جديد" in client.get(url).content.decode()
 
 
 def test_english_pages_have_their_own_cache_entries(client, newsroom):
@@ -292,3 +350,18 @@ def test_english_pages_have_their_own_cache_entries(client, newsroom):
     assert 'lang="en"' in english
     assert 'lang="ar"' in client.get("/").content.decode()
     assert story.get_absolute_url() in client.get("/").content.decode()
+
+
+def test_every_answer_refuses_the_browser_features_no_page_uses(client, newsroom):
+    url = newsroom["pages"]["story"]
+    answers = {
+        "miss": client.get(url),
+        "hit": client.get(url),
+        "not found": client.get("/no-such-page/"),
+        "static file": client.get("/static/js/site.js"),
+    }
+    assert [answers["miss"]["X-Page-Cache"], answers["hit"]["X-Page-Cache"]] == ["miss", "hit"]
+    for answer in answers.values():
+        policy = answer["Permissions-Policy"]
+        for feature in ("camera", "microphone", "geolocation", "payment", "browsing-topics"):
+            assert f"{feature}=()" in policy.split(", ")
