@@ -1,12 +1,25 @@
-import socket
+import os
+import shutil
 
 import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import translation
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
-from newsroom import cache_backend
+from articles import popularity
+from newsroom import cache_backend, pagecache
+from tests import servers
 from tests.factories import UserFactory
+
+# Property tests and the fuzz suite (tests/fuzz): a quick run in `make test`, thousands of
+# examples in `make fuzz` (HYPOTHESIS_PROFILE=long). Django needs no deadline; a test's
+# fixtures (its database rows, its client) serve all of its examples.
+_hypothesis_defaults = {"deadline": None, "suppress_health_check": [HealthCheck.function_scoped_fixture]}
+hypothesis_settings.register_profile("quick", max_examples=25, **_hypothesis_defaults)
+hypothesis_settings.register_profile("long", max_examples=2500, **_hypothesis_defaults)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "quick"))
 
 
 @pytest.fixture
@@ -45,6 +58,8 @@ def fresh_state(django_db_setup, django_db_blocker):
     def reset():
         with django_db_blocker.unblock():
             cache.clear()
+        pagecache.recent_pages.clear()  # pages a process keeps for a second
+        popularity._counted_here.clear()  # readers a worker counted without Redis
         translation.activate(settings.LANGUAGE_CODE)
 
     reset()
@@ -73,8 +88,15 @@ def redis_at(settings, monkeypatch):
 @pytest.fixture
 def dead_redis(redis_at) -> int:
     """The default cache is a Redis that refuses every connection; returns its port."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    redis_at(port)  # nothing listens there once the probe is closed
+    port = servers.free_port()  # nothing listens there
+    redis_at(port)
     return port
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory):
+    """A redis-server of this test process's own, empty at first: nobody needs to run one."""
+    if not shutil.which("redis-server"):
+        pytest.skip("NO REDIS-SERVER: tests of a shared Redis skipped (Debian: apt-get install redis-server)")
+    with servers.redis_server(tmp_path_factory.mktemp("redis")) as url:
+        yield url

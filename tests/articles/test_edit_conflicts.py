@@ -119,7 +119,7 @@ def test_a_translation_save_checks_and_counts_the_same_version(client, editor, c
     assert Article.objects.language("ar").get().title == "خبر بالعربية"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # the roles stay as migrated
 def test_two_simultaneous_saves_cannot_both_win(editor, colleague, monkeypatch):
     article = ArticleFactory()
     opened_at = article.version

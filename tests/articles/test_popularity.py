@@ -6,14 +6,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
-from django.core.cache import cache, caches
+from django.core.cache import cache
 from django.db import DatabaseError
 from django.urls import reverse
 from django.utils import timezone
 
 from articles import popularity
 from articles.models import Article, ArticleViewCount
-from newsroom.cache_backend import CacheUnavailable
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -281,20 +280,15 @@ def beacon(client, article, ip="203.0.113.7", user_agent=CHROME):
 
 
 @pytest.fixture
-def shared_redis(settings):
-    """The default cache is a real Redis (.ci/run starts one), under keys of this test only."""
+def shared_redis(settings, redis_url):
+    """The default cache is a real Redis (tests/conftest.py starts one), under keys of this test only."""
     settings.CACHES = {
         "default": {
             "BACKEND": "newsroom.cache_backend.ResilientRedisCache",
-            "LOCATION": "redis://127.0.0.1:6379/15",
+            "LOCATION": redis_url,
             "KEY_PREFIX": f"test-views-{uuid.uuid4().hex}",
         }
     }
-    try:
-        caches["default"].get("probe")
-        caches["default"].add("probe", 1, 5)
-    except CacheUnavailable:
-        pytest.skip("no Redis at 127.0.0.1:6379 (.ci/run starts one)")
 
 
 @pytest.fixture(params=["in-process", "redis"])

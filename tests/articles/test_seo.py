@@ -18,7 +18,7 @@ from articles.models import Article, MediaImage, Section, Tag, TagRedirect
 from articles.seo import news_article_jsonld
 from tests.factories import ArticleFactory, AuthorFactory, MediaImageFactory, SectionFactory, UserFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.articles.seo_test_urls")]
+pytestmark = pytest.mark.django_db
 
 NS = {
     "atom": "http://www.w3.org/2005/Atom",

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.comments.test_ratelimit_workers import free_port
+from tests.servers import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.skipif(not shutil.which("nginx"), reason="nginx is not installed")
