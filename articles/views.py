@@ -18,10 +18,11 @@ from django.views.generic.dates import MonthArchiveView
 
 from articles import popularity
 from articles.models import Article, ArticleSlugRedirect, AuthorProfile, Section, Tag, TagRedirect
-from articles.search import search_articles
+from articles.search import clean_query, search_articles
 from articles.seo import news_article_jsonld
 from newsroom import fragments
 from newsroom.cachetags import depends
+from newsroom.http import client_ip
 
 PAGE_SIZE = 12
 SECTION_BLOCK_SIZE = 3
@@ -95,10 +96,12 @@ class ArticleDetailView(DetailView):
         return response
 
     def get_context_data(self, **kwargs):
-        article = self.object
+        article, absolute = self.object, self.request.build_absolute_uri
+        image = article.featured_image
         return super().get_context_data(
-            translation_urls=article.translation_urls(),
-            canonical_url=self.request.build_absolute_uri(article.get_absolute_url()),
+            translation_urls={code: absolute(url) for code, url in article.translation_urls().items()},
+            canonical_url=absolute(article.get_absolute_url()),
+            share_image_url=absolute(image.share_url) if image else "",
             **kwargs,
         )
 
@@ -189,7 +192,7 @@ class SearchView(ListView):
     paginate_by = PAGE_SIZE
 
     def get_queryset(self):
-        self.query = self.request.GET.get("q", "").strip()[:200]
+        self.query = clean_query(self.request.GET.get("q", ""))
         depends("everything")
         return search_articles(self.query, language=get_language()).for_listing()
 
@@ -203,5 +206,5 @@ def record_view(request, pk):
     """Counts one reader view of an article, sent by the page's script (never cached)."""
     if request.headers.get("Sec-Fetch-Site", "same-origin") != "same-origin":
         return HttpResponseBadRequest()
-    popularity.record_view(pk, request.headers.get("User-Agent", ""))
+    popularity.record_view(pk, request.headers.get("User-Agent", ""), client_ip(request))
     return HttpResponse(status=204)

