@@ -16,9 +16,6 @@ matches when any of these holds, each answered by a GIN index on the translation
 Words after a minus sign exclude an article whichever way it matched.
 """
 
-import re
-from itertools import product
-
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, TrigramWordSimilarity
 from django.db.models import F, FloatField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Cast, Extract, Now
@@ -26,20 +23,11 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from articles.models import Article, ArticleTranslation
-from newsroom.arabic import DIACRITICS, INVISIBLE, normalize
+from newsroom.arabic import MIN_STEM_LENGTH, WRITTEN_WORD, normalize, stems, without_article, words
 
 MAX_QUERY_LENGTH = 200
 TITLE_SIMILARITY_WEIGHT = 0.5  # added to the text rank, times the title's trigram similarity
 RECENCY_DAYS = 30  # an article this many days old ranks half as high as a new one
-TERM = re.compile(r"[^\W_]+")  # a query word: letters and digits of normalised text
-# A word of the original text, with its diacritics, tatweel and invisible joiners.
-WORD = re.compile(rf"((?:\w|{DIACRITICS.pattern}|{INVISIBLE.pattern})+)")
-# Letters written attached to an Arabic word: a conjunction (و ف), then a preposition
-# (ب ك ل), then the article (ال, which after ل is written لل), each optional: "وبالاقتصاد".
-ATTACHED_PREFIXES = frozenset(
-    (conjunction + preposition + article).replace("لال", "لل")
-    for conjunction, preposition, article in product(("", "و", "ف"), ("", "ب", "ك", "ل"), ("", "ال"))
-)
 
 
 def clean_query(raw: str) -> str:
@@ -53,7 +41,7 @@ def search_articles(query: str, language: str = "ar") -> QuerySet[Article]:
     text = normalize(query[:MAX_QUERY_LENGTH])
     included, excluded = [], []
     for token in text.split():
-        (excluded if token.startswith("-") else included).extend(TERM.findall(token))
+        (excluded if token.startswith("-") else included).extend(words(token))
     if not included:
         return Article.objects.none()
 
@@ -63,18 +51,18 @@ def search_articles(query: str, language: str = "ar") -> QuerySet[Article]:
     )
     if leading:
         prefix = SearchQuery(" ".join(leading), config="arabic") & prefix
-    words = SearchQuery(text, config="arabic", search_type="websearch") | prefix
+    wanted = SearchQuery(text, config="arabic", search_type="websearch") | prefix
     terms = " ".join(included)
 
     translations = ArticleTranslation.objects.filter(language_code=language).alias(
         vector=SearchVector("search_document", config="arabic")
     )
-    matching = translations.filter(Q(vector=words) | Q(search_title__trigram_word_similar=terms))
+    matching = translations.filter(Q(vector=wanted) | Q(search_title__trigram_word_similar=terms))
     if excluded:
         unwanted = " | ".join(f"'{word}'" for word in excluded)
         matching = matching.filter(vector=~SearchQuery(unwanted, config="arabic", search_type="raw"))
     relevance = translations.filter(master=OuterRef("pk")).values(
-        relevance=SearchRank(F("vector"), words, cover_density=True)
+        relevance=SearchRank(F("vector"), wanted, cover_density=True)
         + TITLE_SIMILARITY_WEIGHT * TrigramWordSimilarity(terms, "search_title")
     )
     age_in_days = Cast(Extract(Now() - F("publish_at"), "epoch"), FloatField()) / 86400
@@ -90,21 +78,21 @@ def highlight(text: str, query: str, max_words: int = 40) -> SafeString:
     """`text` HTML-escaped, cut to about `max_words` words around the first match, matches in <mark>.
 
     A word matches when, compared through `normalize`, it starts with a query word, also
-    after removing its attached prefixes (و ف, ب ك ل, ال/لل; see ATTACHED_PREFIXES) and the
-    query word's own "ال": "الاقتصاد" marks "والاقتصاد", "للاقتصاد" and "اقتصادية", but
-    "سلام" does not mark "إسلامي". Query words shorter than two letters are ignored.
+    after removing its attached prefixes (و ف, ب ك ل, ال/لل; see `newsroom.arabic.stems`)
+    and the query word's own "ال": "الاقتصاد" marks "والاقتصاد", "للاقتصاد" and "اقتصادية",
+    but "سلام" does not mark "إسلامي". Query words shorter than two letters are ignored.
     """
-    stems = set()
-    for term in TERM.findall(normalize(query)):
-        if len(term) >= 2:
-            stems.add(term)
-        if term.startswith("ال") and len(term) >= 5:
-            stems.add(term[2:])
+    query_stems = {
+        stem
+        for term in words(query)
+        if len(term) >= MIN_STEM_LENGTH
+        for stem in (term, without_article(term))
+    }
 
     chunks, matched = [], []
     for position, chunk in enumerate(text.split()):
-        pieces = WORD.split(chunk)  # words at odd indexes, what separates them at even ones
-        marks = [index % 2 == 1 and _matches(piece, stems) for index, piece in enumerate(pieces)]
+        pieces = WRITTEN_WORD.split(chunk)  # words at odd indexes, what separates them at even ones
+        marks = [index % 2 == 1 and _matches(piece, query_stems) for index, piece in enumerate(pieces)]
         chunks.append(
             "".join(
                 f"<mark>{escape(piece)}</mark>" if mark else escape(piece)
@@ -121,12 +109,6 @@ def highlight(text: str, query: str, max_words: int = 40) -> SafeString:
     return mark_safe(("… " if start else "") + snippet + (" …" if end < len(chunks) else ""))
 
 
-def _matches(word: str, stems: set[str]) -> bool:
-    """Whether `word`, with or without its attached prefixes, starts with one of `stems`."""
-    word = normalize(word)
-    return any(
-        word[len(prefix) :].startswith(stem)
-        for prefix in ATTACHED_PREFIXES
-        if word.startswith(prefix)
-        for stem in stems
-    )
+def _matches(word: str, query_stems: set[str]) -> bool:
+    """Whether `word`, with or without its attached prefixes, starts with one of `query_stems`."""
+    return any(stem.startswith(query_stem) for stem in stems(normalize(word)) for query_stem in query_stems)

@@ -1,7 +1,5 @@
 """The reader's comment form: it owns every validation rule and its Arabic message."""
 
-import re
-
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -9,10 +7,9 @@ from django.utils.translation import pgettext_lazy
 
 from comments.models import Comment
 from newsroom import formstamp
-from newsroom.arabic import normalize
+from newsroom.arabic import words
 
 MIN_FILL_SECONDS = 3  # a person needs longer than this to write a comment
-LETTER_OR_DIGIT = re.compile(r"[^\W_]")
 # The form is too old, or its stamp (newsroom/formstamp.py) or CSRF token could not be checked.
 FORM_EXPIRED = _("انتهت صلاحية النموذج أو تعذّر التحقق منه؛ راجع تعليقك ثم أرسله مرة أخرى.")
 REPLY_LOST = _("تعذّر تحديد التعليق الذي تردّ عليه؛ إن أرسلت تعليقك مرة أخرى فسيُنشر تعليقاً مستقلاً.")
@@ -73,13 +70,13 @@ class CommentForm(forms.Form):
 
     def clean_text(self):
         text = self.cleaned_data["text"]
-        if not LETTER_OR_DIGIT.search(normalize(text)):  # tatweel alone is no word
+        if not words(text):  # tatweel alone is no word
             raise forms.ValidationError(_("التعليق لا يحتوي على كلمات؛ اكتب نصاً مفهوماً."))
         return text
 
     def clean_name(self):
         name = self.cleaned_data["name"]
-        if not LETTER_OR_DIGIT.search(normalize(name)):
+        if not words(name):
             raise forms.ValidationError(_("اكتب اسماً يحتوي على حروف."))
         return name
 

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article
+from newsroom.arabic import without_article
 from newsroom.models import SingletonModel
 
 
@@ -175,7 +176,7 @@ class Comment(models.Model):
     @property
     def initials(self) -> str:
         """What the avatar shows: from the name, never from the email."""
-        words = [word.removeprefix("ال") if len(word) > 3 else word for word in self.name.split()]
+        words = [without_article(word) for word in self.name.split()]
         return "".join(word[0] for word in words[:2] if word).upper() or "؟"
 
     @property

@@ -8,39 +8,22 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from comments.models import BlockedCommenter, Comment, ModerationSettings
-from newsroom.arabic import normalize
+from newsroom.arabic import stems, words
 
 LINK = re.compile(r"https?://|www\.", re.IGNORECASE)
-WORD = re.compile(r"\w+")
-# Attached prefixes a word can carry: a conjunction, then a preposition, then the article.
-CONJUNCTIONS, PREPOSITIONS, ARTICLES = ("", "و", "ف"), ("", "ب", "ل", "ك"), ("", "ال")
-
-
-def word_forms(token: str) -> set[str]:
-    """The token itself and what is left once its attached prefixes are taken off."""
-    forms = {token}
-    for conjunction in CONJUNCTIONS:
-        for preposition in PREPOSITIONS:
-            for article in ARTICLES:
-                prefix = conjunction + preposition + article
-                if preposition == "ل" and article:  # ل + ال is written لل
-                    prefix = conjunction + "لل"
-                if prefix and token.startswith(prefix) and len(token) - len(prefix) >= 2:
-                    forms.add(token[len(prefix) :])
-    return forms
 
 
 def contains_phrase(text: str, phrases: list[str]) -> str | None:
     """The first listed word or phrase found in `text` as whole words, spelling tricks folded.
     Prefixes come off the reader's words only: a listed word is matched as written, so that
     listing "كلب" does not catch "لب" (its "ك" is no prefix)."""
-    tokens = [word_forms(token) for token in WORD.findall(normalize(text))]
+    tokens = [stems(token) for token in words(text)]
     for phrase in phrases:
-        words = WORD.findall(normalize(phrase))
-        if not words:
+        listed = words(phrase)
+        if not listed:
             continue
-        for start in range(len(tokens) - len(words) + 1):
-            if all(words[i] in tokens[start + i] for i in range(len(words))):
+        for start in range(len(tokens) - len(listed) + 1):
+            if all(listed[i] in tokens[start + i] for i in range(len(listed))):
                 return phrase
     return None
 

@@ -1,12 +1,15 @@
-"""The one place Midad folds Arabic spelling variants.
+"""The one home of Midad's Arabic word rules.
 
-Search, tag de-duplication and comment word rules all compare text through
-`normalize()`, so that hamza/alef forms, alef maqsura, taa marbuta, diacritics, tatweel,
-zero-width characters and letter case never make two spellings of a word differ.
+Search, highlighting, tag de-duplication, comment moderation, avatars and the WordPress
+importer all compare text through `normalize()`, so that hamza/alef forms, alef maqsura, taa
+marbuta, diacritics, tatweel, zero-width characters and letter case never make two spellings
+of a word differ; they cut it into words with `words()` and take attached prefixes off with
+`stems()` or `without_article()`, so that they never disagree on what a word is.
 """
 
 import re
 import unicodedata
+from itertools import product
 
 from django.utils.text import slugify
 
@@ -42,6 +45,18 @@ LETTER_FOLDS = str.maketrans(
     }
 )
 SPACES = re.compile(r"\s+")
+WORD = re.compile(r"[^\W_]+")  # letters and digits
+# A word as written, with its diacritics, tatweel and invisible joiners (split() keeps it).
+WRITTEN_WORD = re.compile(rf"((?:[^\W_]|{DIACRITICS.pattern}|{INVISIBLE.pattern})+)")
+ARTICLE = "ال"
+# Letters written attached to a word: a conjunction (و ف), then a preposition (ب ك ل), then
+# the article (ال, which after ل is written لل), each optional: "وبالاقتصاد".
+ATTACHED_PREFIXES = frozenset(
+    (conjunction + preposition + article).replace("لال", "لل")
+    for conjunction, preposition, article in product(("", "و", "ف"), ("", "ب", "ك", "ل"), ("", ARTICLE))
+) - {""}
+# Taking a prefix off never leaves fewer letters than this: "الي" and "بر" stay whole.
+MIN_STEM_LENGTH = 2
 
 
 def normalize(text: str) -> str:
@@ -51,6 +66,26 @@ def normalize(text: str) -> str:
     text = DIACRITICS.sub("", text).replace(TATWEEL, "")
     text = text.translate(LETTER_FOLDS).casefold()
     return SPACES.sub(" ", text).strip()
+
+
+def words(text: str) -> list[str]:
+    """The normalised words of `text`: runs of letters and digits, punctuation dropped."""
+    return WORD.findall(normalize(text))
+
+
+def stems(word: str) -> set[str]:
+    """A normalised word and what is left of it once any attached prefixes are taken off."""
+    return {word} | {
+        word[len(prefix) :]
+        for prefix in ATTACHED_PREFIXES
+        if word.startswith(prefix) and len(word) - len(prefix) >= MIN_STEM_LENGTH
+    }
+
+
+def without_article(word: str) -> str:
+    """`word` without a leading "ال", unless that would leave it too short: «الرياضة» → «رياضة»."""
+    stem = word.removeprefix(ARTICLE)
+    return stem if len(stem) >= MIN_STEM_LENGTH else word
 
 
 def unicode_slug(text: str) -> str:

@@ -160,6 +160,10 @@ def test_highlight_marks_words_with_attached_prefixes_and_longer_words():
     assert highlight(text, "الاقتصاد") == expected
 
 
+def test_highlight_marks_a_short_word_without_the_article_the_query_gives_it():
+    assert highlight("كلية طب الأسنان", "الطب") == "كلية <mark>طب</mark> الأسنان"
+
+
 def test_highlight_does_not_mark_a_query_word_inside_another_word():
     assert highlight("الفكر الإسلامي والسلام", "سلام") == "الفكر الإسلامي <mark>والسلام</mark>"
 

@@ -13,7 +13,7 @@ from dataclasses import asdict
 from django.db.models import Max
 
 from articles.models import Section, SectionTranslation, unique_slug
-from newsroom.arabic import normalize, unicode_slug
+from newsroom.arabic import normalize, unicode_slug, without_article, words
 from wordpress import content, wxr
 from wordpress.importing.context import LANGUAGE, Context, checksum, term_key
 from wordpress.importing.report import ItemProblem, Kind
@@ -31,7 +31,7 @@ def is_default_category(term: wxr.Term | wxr.ItemTerm) -> bool:
 def name_key(name: str) -> str:
     """How a category's name is compared with the sections': normalised, and without the article
     that one site writes and another leaves out («الرياضة», «رياضة»)."""
-    return " ".join(word.removeprefix("ال") if len(word) > 3 else word for word in normalize(name).split())
+    return " ".join(without_article(word) for word in words(name))
 
 
 class Sections:
