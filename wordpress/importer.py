@@ -17,10 +17,8 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import translation
 
-from articles.models import Article
 from comments.models import refresh_comment_count
 from wordpress import wxr
-from wordpress.importing import redirects
 from wordpress.importing.authors import Authors
 from wordpress.importing.comments import NOT_COMMENTS, Comments, threads
 from wordpress.importing.context import LANGUAGE, Context
@@ -61,7 +59,6 @@ class Importer:
             sections=self.sections,
             tags=self.tags,
             images=self.images,
-            old_addresses=self._legacy_redirects,
         )
         self.comments = Comments(self.context)
         posts = export.items_of("post")
@@ -161,7 +158,3 @@ class Importer:
             touched |= outcome in ("created", "updated")
         if touched:
             refresh_comment_count(article_id)
-
-    def _legacy_redirects(self, item: wxr.Item, article: Article) -> bool:
-        """A post's last step (see Posts): its old addresses lead to its article. True if any changed."""
-        return redirects.keep_old_addresses(self.context, item, article)

@@ -24,7 +24,6 @@ from tests.wordpress.conftest import (
 )
 from tests.wordpress.wxr import WXR
 from tests.wordpress.wxr import Comment as WXRComment
-from wordpress.importer import Importer
 from wordpress.models import LegacyRedirect, WordPressItem
 
 pytestmark = pytest.mark.django_db
@@ -570,19 +569,11 @@ def test_a_gallery_brings_its_pictures_along(tmp_path, uploads):
     assert "Problems" not in output
 
 
-def test_a_failure_late_in_a_post_leaves_nothing_half_remembered(tmp_path, monkeypatch):
+@pytest.mark.usefixtures("first_post_fails")
+def test_a_failure_late_in_a_post_leaves_nothing_half_remembered(tmp_path):
     site = WXR()
     site.post(1, "الأول", slug="first", creator="newcomer", categories=["جديد"], tags=["وسم جديد"])
     site.post(2, "الثاني", slug="second", creator="newcomer", categories=["جديد"], tags=["وسم جديد"])
-    keep_addresses = Importer._legacy_redirects
-
-    def fail_for_the_first(self, item, post):
-        if item.wp_id == "1":
-            raise RuntimeError("disk full")
-        return keep_addresses(self, item, post)
-
-    monkeypatch.setattr(Importer, "_legacy_redirects", fail_for_the_first)
-
     output = run_import(site.write(tmp_path / "export.xml"), "--no-download")
 
     assert "post 1 «الأول»: RuntimeError: disk full" in output

@@ -8,7 +8,6 @@ from articles.models import Article, MediaImage, Section
 from tests.factories import SectionFactory
 from tests.wordpress.conftest import run_import
 from tests.wordpress.wxr import WXR
-from wordpress.importing import redirects
 from wordpress.models import WordPressItem
 
 pytestmark = pytest.mark.django_db
@@ -62,22 +61,12 @@ def test_uncategorized_and_other_new_sections_stay_out_of_the_menu(tmp_path, cli
     assert "New sections are not in the menu: choose the ones to show in admin → Sections." in output
 
 
-def test_a_post_that_fails_leaves_no_picture_behind_for_the_next_one(
-    tmp_path, uploads, media_root, monkeypatch
-):
+@pytest.mark.usefixtures("first_post_fails")
+def test_a_post_that_fails_leaves_no_picture_behind_for_the_next_one(tmp_path, uploads, media_root):
     site = WXR()
     site.attachment(301, "2024/05/port.jpg", alt="الميناء")
     site.post(1, "الأول", slug="first", thumbnail_id=301)
     site.post(2, "الثاني", slug="second", thumbnail_id=301)
-    keep_addresses = redirects.keep_old_addresses
-
-    def fail_for_the_first(context, item, post):
-        if item.wp_id == "1":
-            raise RuntimeError("disk full")
-        return keep_addresses(context, item, post)
-
-    monkeypatch.setattr(redirects, "keep_old_addresses", fail_for_the_first)
-
     output = run_import(site.write(tmp_path / "export.xml"), "--uploads", uploads)
 
     image = MediaImage.objects.get()

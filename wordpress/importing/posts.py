@@ -1,6 +1,5 @@
 """WordPress posts → Midad articles in Arabic, with their section, author, tags and pictures."""
 
-from collections.abc import Callable
 from dataclasses import asdict
 from datetime import datetime
 
@@ -8,6 +7,7 @@ from django.utils import timezone
 
 from articles.models import Article, ArticleTranslation, Tag, unique_slug
 from wordpress import content, wxr
+from wordpress.importing import redirects
 from wordpress.importing.authors import Authors
 from wordpress.importing.context import LANGUAGE, Context, checksum, parse_date
 from wordpress.importing.images import DRY_RUN_IMAGE, Images
@@ -31,11 +31,9 @@ class Posts:
         sections: Sections,
         tags: Tags,
         images: Images,
-        old_addresses: Callable[[wxr.Item, Article], bool],
     ):
         self.context = context
         self.authors, self.sections, self.tags, self.images = authors, sections, tags, images
-        self.old_addresses = old_addresses  # keeps the post's old addresses; True if any changed
 
     def save(self, item: wxr.Item) -> tuple[str, int]:
         """Import one post: the outcome, and the article's id."""
@@ -98,7 +96,7 @@ class Posts:
             article.tags.set(list(Tag.objects.filter(pk__in=tag_ids)))
             changed = True
         if item.status in ("publish", "future"):
-            changed |= self.old_addresses(item, article)
+            changed |= redirects.keep_old_addresses(self.context, item, article)
         complete = len(problems) == problems_before
         self.context.memory.remember(Kind.POST, item.wp_id, article.pk, digest=digest, complete=complete)
         if created:
