@@ -234,6 +234,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "newsroom.http.client_ip"  # TRUSTED_PROXY_COUNT, as for comments
 AXES_LOCKOUT_CALLABLE = "newsroom.lockout.locked_out_login"
+AXES_VERBOSE = False  # no banner on every start of every process
 if not DEBUG:
     # HTTPS is terminated by the proxy in front (nginx, a load balancer), which says so in
     # X-Forwarded-Proto. HTTPS=0 allows a production-like run on plain http://127.0.0.1.
