@@ -15,8 +15,9 @@ from django.contrib import admin, messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -28,11 +29,57 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from articles.models import Article
-from comments.models import BlockedCommenter, Comment
-from comments.services import comment_moderate, commenter_erase, commenter_export
+from comments import services
+from comments.models import BlockedCommenter, Comment, CommentReport, ModerationDecision
+from comments.moderation import LINK, approved_before
 
 PER_PAGE = 50
 Status = Comment.Status
+
+
+# --- What a row shows ------------------------------------------------------------------------
+def link_count():
+    """moderation.link_count in SQL: the links in the text, and the website."""
+    links_in_text = models.Func(
+        "text", models.Value(LINK.pattern), models.Value(1), models.Value("i"),
+        function="regexp_count", output_field=models.IntegerField(),
+    )  # fmt: skip
+    return links_in_text + models.Case(models.When(website="", then=0), default=1)
+
+
+def with_moderation_info(comments):
+    """What the console shows of each comment, in a fixed number of queries: the article and
+    its titles, the latest decision, how many reports and links, and whether the commenter is
+    known (the moderation policy's definition) at the time of this comment."""
+    reports = (
+        CommentReport.objects.filter(comment=models.OuterRef("pk"))
+        .order_by()
+        .values("comment")
+        .annotate(count=models.Count("pk"))
+        .values("count")
+    )
+    newest_first = ModerationDecision.objects.select_related("moderator").order_by("-created_at", "-pk")
+    latest_decision = models.Prefetch("decisions", queryset=newest_first[:1], to_attr="latest_decisions")
+    return (
+        comments.select_related("article", "parent")
+        .prefetch_related("article__translations", latest_decision)
+        .annotate(
+            report_count=Coalesce(models.Subquery(reports), 0),
+            known_commenter=models.Exists(
+                approved_before(models.OuterRef("email"), models.OuterRef("created_at"))
+            ),
+            link_count=link_count(),
+        )
+    )
+
+
+def likely_fine_first(comments):
+    """After with_moderation_info(): comments no rule flagged first, then those of known
+    commenters, then those with fewer links, then the oldest."""
+    flagged = models.Case(models.When(held_reason="", then=0), default=1)
+    return comments.annotate(flagged=flagged).order_by(
+        "flagged", models.F("known_commenter").desc(), "link_count", "created_at", "pk"
+    )
 
 
 # --- Queues --------------------------------------------------------------------------------
@@ -89,9 +136,9 @@ class ConsoleQuery:
 
     def comments(self):
         """The rows of the current tab, with everything a row shows, in its order."""
-        comments = self.filter(self.queue.select()).with_moderation_info()
+        comments = with_moderation_info(self.filter(self.queue.select()))
         if self.order == "likely":
-            return comments.likely_fine_first()
+            return likely_fine_first(comments)
         return comments.order_by("-created_at", "-pk")
 
     def counts(self) -> list[tuple[Queue, int]]:
@@ -169,7 +216,7 @@ def decide(comments, action: Action, moderator) -> int:
     """Apply one decision to many comments, each recorded on its own; returns how many."""
     with transaction.atomic():
         for comment in comments:
-            comment_moderate(comment=comment, moderator=moderator, **action.changes(comment))
+            services.comment_moderate(comment=comment, moderator=moderator, **action.changes(comment))
     return len(comments)
 
 
@@ -279,23 +326,12 @@ def commenter_url(email: str) -> str:
     return reverse("comments:commenter") + "?" + urlencode({"email": email})
 
 
-def block_commenter(email: str, kind: str, *, with_ip: bool, note: str) -> list[BlockedCommenter]:
-    """Hold or ban by email, and by the IP hash of the latest comment if asked."""
-    keys = [{"email": email, "ip_hash": ""}]
-    latest = Comment.objects.by_email(email).order_by("-created_at").first()
-    if with_ip and latest and latest.ip_hash:
-        keys.append({"email": "", "ip_hash": latest.ip_hash})
-    return [
-        BlockedCommenter.objects.get_or_create(**key, kind=kind, defaults={"note": note})[0] for key in keys
-    ]
-
-
 @moderator_required
 @require_GET
 def commenter(request):
     email = commenter_email(request.GET)
     comments = with_row_actions(
-        list(Comment.objects.by_email(email).with_moderation_info().order_by("-created_at", "-pk"))
+        list(with_moderation_info(Comment.objects.by_email(email)).order_by("-created_at", "-pk"))
     )
     latest = comments[0] if comments else None
     return TemplateResponse(
@@ -325,7 +361,7 @@ def commenter_block(request):
         raise Http404(_("لا يوجد معلّق بهذا البريد."))
     email, kind = form.cleaned_data["email"].lower(), form.cleaned_data["kind"]
     note = _("من لوحة الإشراف: %(user)s") % {"user": request.user.get_username()}
-    blocks = block_commenter(email, kind, with_ip=form.cleaned_data["with_ip"], note=note)
+    blocks = services.commenter_block(email, kind, with_ip=form.cleaned_data["with_ip"], note=note)
     if kind == BlockedCommenter.Kind.BANNED:
         message = _("حُظر المعلّق؛ ستُرفض تعليقاته القادمة (القيود: %(count)d).")
     else:
@@ -336,16 +372,18 @@ def commenter_block(request):
 
 @moderator_required
 @require_GET
-def commenter_download(request):
+def commenter_export(request):
     email = commenter_email(request.GET)
-    response = JsonResponse(commenter_export(email), json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response = JsonResponse(
+        services.commenter_export(email), json_dumps_params={"ensure_ascii": False, "indent": 2}
+    )
     response["Content-Disposition"] = content_disposition_header(True, f"midad-commenter-{email}.json")
     return response
 
 
 @moderator_required
 @require_POST
-def commenter_delete(request):
+def commenter_erase(request):
     """Erase everything of one commenter: the first POST asks to confirm, the second erases."""
     form = EraseForm(request.POST)
     if not form.is_valid():
@@ -364,6 +402,6 @@ def commenter_delete(request):
                 reply_count=Comment.objects.filter(parent__in=comments).exclude(email__iexact=email).count(),
             ),
         )
-    count = commenter_erase(email)
+    count = services.commenter_erase(email)
     messages.success(request, _("حُذفت بيانات المعلّق؛ عدد التعليقات المحذوفة: %(count)d") % {"count": count})
     return redirect("comments:queue")

@@ -5,11 +5,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from comments import moderation
 from comments.models import Comment
 from newsroom import formstamp
 from newsroom.arabic import words
 
-MIN_FILL_SECONDS = 3  # a person needs longer than this to write a comment
 # The form is too old, or its stamp (newsroom/formstamp.py) or CSRF token could not be checked.
 FORM_EXPIRED = _("انتهت صلاحية النموذج أو تعذّر التحقق منه؛ راجع تعليقك ثم أرسله مرة أخرى.")
 REPLY_LOST = _("تعذّر تحديد التعليق الذي تردّ عليه؛ إن أرسلت تعليقك مرة أخرى فسيُنشر تعليقاً مستقلاً.")
@@ -57,7 +57,8 @@ class CommentForm(forms.Form):
     parent = forms.IntegerField(
         required=False, widget=forms.HiddenInput, error_messages={"invalid": REPLY_LOST}
     )
-    # Invisible to people (hidden by CSS, skipped by keyboard and screen readers): only bots fill it.
+    # Invisible to people (hidden by CSS, skipped by keyboard and screen readers): only bots fill
+    # it, and the moderation policy drops what they send.
     homepage = forms.CharField(
         required=False, widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}), label=_("اترك هذا الحقل فارغاً")
     )  # fmt: skip
@@ -66,7 +67,7 @@ class CommentForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.looks_automated = False
+        self.fill_seconds = None  # how long the reader had the form, once its stamp is checked
 
     def clean_text(self):
         text = self.cleaned_data["text"]
@@ -86,19 +87,16 @@ class CommentForm(forms.Form):
             self.add_error(None, REPLY_LOST)
             self.show_back("parent", "")
         self.cut_overlong_values()
-        if cleaned.get("homepage"):
-            self.looks_automated = True
         now = timezone.now().timestamp()
         sent = cleaned.get("rendered_at") or ""
         # Should the form come back (an error, a refusal), it carries a new stamp: the one sent
         # is used up, and the reader has written their comment already.
-        self.show_back("rendered_at", formstamp.issue(at=now - MIN_FILL_SECONDS))
+        self.show_back("rendered_at", formstamp.issue(at=now - moderation.MIN_FILL_SECONDS))
         try:
             issued = formstamp.use(sent)
         except formstamp.InvalidStamp:
             raise forms.ValidationError(FORM_EXPIRED) from None
-        if now - issued < MIN_FILL_SECONDS:
-            self.looks_automated = True
+        self.fill_seconds = now - issued
         return cleaned
 
     def show_back(self, name: str, value: str) -> None:

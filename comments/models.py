@@ -80,49 +80,6 @@ class CommentQuerySet(models.QuerySet):
     def by_email(self, email: str):
         return self.filter(email__iexact=email.strip())
 
-    def with_moderation_info(self):
-        """What the moderation console shows of each comment, in a fixed number of queries:
-        the article and its titles, the latest decision, how many reports and links, and
-        whether the commenter had a comment approved before this one."""
-        from django.db.models.functions import Coalesce
-
-        from comments.moderation import LINK  # the policy's own definition of a link
-
-        reports = (
-            CommentReport.objects.filter(comment=models.OuterRef("pk"))
-            .order_by()
-            .values("comment")
-            .annotate(count=models.Count("pk"))
-            .values("count")
-        )
-        earlier_approved = Comment.objects.approved().filter(
-            email__iexact=models.OuterRef("email"), created_at__lt=models.OuterRef("created_at")
-        )
-        links_in_text = models.Func(
-            "text", models.Value(LINK.pattern), models.Value(1), models.Value("i"),
-            function="regexp_count", output_field=models.IntegerField(),
-        )  # fmt: skip
-        website_link = models.Case(models.When(website="", then=0), default=1)
-        newest_first = ModerationDecision.objects.select_related("moderator").order_by("-created_at", "-pk")
-        latest_decision = models.Prefetch("decisions", queryset=newest_first[:1], to_attr="latest_decisions")
-        return (
-            self.select_related("article", "parent")
-            .prefetch_related("article__translations", latest_decision)
-            .annotate(
-                report_count=Coalesce(models.Subquery(reports), 0),
-                known_commenter=models.Exists(earlier_approved),
-                link_count=links_in_text + website_link,
-            )
-        )
-
-    def likely_fine_first(self):
-        """After with_moderation_info(): comments no rule flagged first, then those of known
-        commenters, then those with fewer links, then the oldest."""
-        flagged = models.Case(models.When(held_reason="", then=0), default=1)
-        return self.annotate(flagged=flagged).order_by(
-            "flagged", models.F("known_commenter").desc(), "link_count", "created_at", "pk"
-        )
-
 
 class Comment(models.Model):
     class Status(models.TextChoices):

@@ -1,19 +1,16 @@
 """Posting and moderating comments: the operations with rules and side effects."""
 
-import hashlib
-
 from django.db import transaction
-from django.utils.translation import gettext as _
 
-from comments.models import Comment, CommentReport, ModerationDecision, refresh_comment_count
-from comments.moderation import ModerationPolicy, Verdict
-from comments.ratelimit import over_limit
+from comments.models import (
+    BlockedCommenter,
+    Comment,
+    CommentReport,
+    ModerationDecision,
+    refresh_comment_count,
+)
+from comments.moderation import ModerationPolicy, Submission, Verdict
 from comments.tasks import notify_moderators
-from newsroom.arabic import normalize
-
-FLOOD_SECONDS = 15
-RATE_LIMIT = 5  # comments per email and per IP…
-RATE_WINDOW_SECONDS = 10 * 60  # …in this window
 
 
 class CommentRefused(Exception):
@@ -24,34 +21,28 @@ class CommentRefused(Exception):
         self.message, self.status = message, status
 
 
+class CommentDiscarded(Exception):
+    """The comment looks automated: it is dropped, and the sender is not told."""
+
+
 @transaction.atomic
 def comment_create(
     *, article, name: str, email: str, text: str, ip_hash: str, website: str = "", parent: Comment | None = None,
-    user=None, user_agent: str = "",
+    user=None, user_agent: str = "", honeypot: str = "", fill_seconds: float | None = None,
 ) -> Comment:  # fmt: skip
-    """Apply every rule to a reader's comment and store it as approved or held."""
-    policy = ModerationPolicy()
-    if not policy.comments_open(article):
-        raise CommentRefused(_("التعليقات مغلقة على هذا المقال."), status=403)
+    """Ask the moderation policy about a reader's comment, and store it as approved or held."""
     email = email.strip().lower()
-    same_text = normalize(text)
-    earlier = Comment.objects.filter(article=article, email__iexact=email).values_list("text", flat=True)
-    if any(normalize(previous) == same_text for previous in earlier):
-        raise CommentRefused(_("سبق أن أرسلت هذا التعليق نفسه على هذا المقال."))
-    email_key = hashlib.sha256(email.encode()).hexdigest()[:16]  # no address in the shared cache
-    flooding = over_limit(f"flood:email:{email_key}", limit=1, seconds=FLOOD_SECONDS)
-    flooding |= over_limit(f"flood:ip:{ip_hash}", limit=1, seconds=FLOOD_SECONDS)
-    if flooding:
-        raise CommentRefused(_("تمهّل قليلاً: انتظر بضع ثوانٍ قبل إرسال تعليق آخر."), status=429)
-    too_many = over_limit(f"rate:email:{email_key}", limit=RATE_LIMIT, seconds=RATE_WINDOW_SECONDS)
-    too_many |= over_limit(f"rate:ip:{ip_hash}", limit=RATE_LIMIT, seconds=RATE_WINDOW_SECONDS)
-    if too_many:
-        raise CommentRefused(_("أرسلت تعليقات كثيرة في وقت قصير؛ حاول مجدداً بعد دقائق."), status=429)
-
     staff = bool(user and user.is_authenticated and user.is_staff)
-    verdict = policy.verdict(email=email, ip_hash=ip_hash, text=text, website=website, staff=staff)
+    verdict = ModerationPolicy().verdict(
+        Submission(
+            article=article, email=email, ip_hash=ip_hash, text=text, website=website, staff=staff,
+            honeypot=honeypot, fill_seconds=fill_seconds,
+        )
+    )  # fmt: skip
+    if verdict.status == Verdict.DISCARDED:
+        raise CommentDiscarded
     if verdict.status == Verdict.REFUSED:
-        raise CommentRefused(_("تعذّر نشر تعليقك."), status=403)  # neutral on purpose
+        raise CommentRefused(verdict.message, status=verdict.http_status)
 
     if parent is not None and parent.parent_id:  # replies are one level deep
         parent = parent.parent
@@ -92,6 +83,17 @@ def comment_report(*, comment: Comment, ip_hash: str) -> bool:
     """A reader flags a published comment (once per reader); True if it was new."""
     _report, created = CommentReport.objects.get_or_create(comment=comment, ip_hash=ip_hash)
     return created
+
+
+def commenter_block(email: str, kind: str, *, with_ip: bool, note: str) -> list[BlockedCommenter]:
+    """Hold or ban by email, and by the IP hash of the latest comment if asked."""
+    keys = [{"email": email, "ip_hash": ""}]
+    latest = Comment.objects.by_email(email).order_by("-created_at").first()
+    if with_ip and latest and latest.ip_hash:
+        keys.append({"email": "", "ip_hash": latest.ip_hash})
+    return [
+        BlockedCommenter.objects.get_or_create(**key, kind=kind, defaults={"note": note})[0] for key in keys
+    ]
 
 
 def commenter_export(email: str) -> dict:

@@ -11,6 +11,6 @@ urlpatterns = [
     path("moderation/decide/", console.moderate, name="moderate"),
     path("moderation/commenter/", console.commenter, name="commenter"),
     path("moderation/commenter/block/", console.commenter_block, name="commenter_block"),
-    path("moderation/commenter/export/", console.commenter_download, name="commenter_export"),
-    path("moderation/commenter/erase/", console.commenter_delete, name="commenter_erase"),
+    path("moderation/commenter/export/", console.commenter_export, name="commenter_export"),
+    path("moderation/commenter/erase/", console.commenter_erase, name="commenter_erase"),
 ]

@@ -4,7 +4,6 @@ import json
 from contextlib import suppress
 
 from django.contrib import messages
-from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.shortcuts import get_object_or_404, redirect
@@ -15,9 +14,10 @@ from django.views.decorators.debug import sensitive_post_parameters, sensitive_v
 from django.views.decorators.http import require_POST
 
 from articles.views import ArticleDetailView
+from comments.browser import PENDING_SESSION_KEY, REMEMBER_COOKIE, REMEMBER_SECONDS
 from comments.forms import FORM_EXPIRED, CommentForm
 from comments.models import Comment, ip_hash
-from comments.services import CommentRefused, comment_create, comment_report
+from comments.services import CommentDiscarded, CommentRefused, comment_create, comment_report
 from newsroom.cache_backend import CacheUnavailable
 from newsroom.errors import recoverable_fields
 from newsroom.http import client_ip
@@ -27,18 +27,7 @@ UNPARSED_REASONS = {
     RequestDataTooBig: gettext_lazy("ما أرسلته أكبر بكثير مما يقبله الموقع، فلم يُحفظ تعليقك."),
     TooManyFieldsSent: gettext_lazy("وصلنا النموذج بحقول أكثر مما يقبله الموقع، فلم يُحفظ تعليقك."),
 }
-REMEMBER_COOKIE = "midad_commenter"
-REMEMBER_SECONDS = 365 * 24 * 60 * 60
-PENDING_SESSION_KEY = "my_pending_comments"
 DISCARDED_COUNTER = "comments:discarded"
-
-
-def remembered_commenter(request) -> dict:
-    """Name and email the reader asked this browser to remember (signed cookie)."""
-    try:
-        return json.loads(request.get_signed_cookie(REMEMBER_COOKIE, salt=REMEMBER_COOKIE))
-    except (KeyError, signing.BadSignature, ValueError):
-        return {}
 
 
 class CommentPostView(ArticleDetailView):
@@ -52,17 +41,18 @@ class CommentPostView(ArticleDetailView):
         form = CommentForm(request.POST)
         if not form.is_valid():
             return self.render_with(form, status=400)
-        if form.looks_automated:  # honeypot or too fast: drop silently, look like success
-            count_discarded()
-            return redirect(article.get_absolute_url() + "#comments")
         data = form.cleaned_data
         parent = Comment.objects.approved().filter(article=article, pk=data.get("parent")).first()
         try:
             comment = comment_create(
                 article=article, name=data["name"], email=data["email"], text=data["text"], website=data["website"],
                 parent=parent, ip_hash=ip_hash(client_ip(request)), user=request.user,
-                user_agent=request.headers.get("User-Agent", ""),
+                user_agent=request.headers.get("User-Agent", ""), honeypot=data["homepage"],
+                fill_seconds=form.fill_seconds,
             )  # fmt: skip
+        except CommentDiscarded:  # looks automated: look like success
+            count_discarded()
+            return redirect(article.get_absolute_url() + "#comments")
         except CommentRefused as refusal:
             form.add_error(None, refusal.message)
             return self.render_with(form, status=refusal.status)

@@ -1,10 +1,10 @@
 from django import template
 from django.db.models import Prefetch
 
+from comments.browser import PENDING_SESSION_KEY, remembered_commenter
 from comments.forms import CommentForm
 from comments.models import Comment
 from comments.moderation import ModerationPolicy
-from comments.views import PENDING_SESSION_KEY, remembered_commenter
 
 register = template.Library()
 

@@ -7,6 +7,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.contrib.staticfiles import finders
 from django.db import connection
 from django.test import Client
@@ -14,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from comments.console import with_moderation_info
 from comments.models import (
     BlockedCommenter,
     Comment,
@@ -22,6 +24,7 @@ from comments.models import (
     ModerationSettings,
     ip_hash,
 )
+from comments.moderation import Submission, new_commenter, too_many_links
 from comments.services import CommentRefused, comment_create, comment_moderate
 from tests.factories import ArticleFactory, CommentFactory
 
@@ -222,6 +225,30 @@ def test_a_first_time_commenter_is_not_marked_known(moderating):
     make(REJECTED, email="new@example.com", minutes_ago=30)  # rejected earlier: still not known
     row = moderating.get(QUEUE).context["comments"][0]
     assert not row.known_commenter
+
+
+def test_the_rows_links_and_known_commenter_agree_with_the_moderation_policy():
+    """The console counts in SQL what the policy's rules count in Python, for the same comments."""
+    rules = ModerationSettings.load()
+    rules.mode, rules.max_links = ModerationSettings.Mode.TRUST_KNOWN, 0
+    make(APPROVED, email="known@example.com", minutes_ago=60)
+    make(REJECTED, email="rejected@example.com", minutes_ago=60)
+    make(email="known@example.com", text="WWW.a.example و HTTPS://b.example", minutes_ago=30)
+    make(email="Known@Example.com", website="https://site.example", minutes_ago=20)
+    make(email="rejected@example.com", text="http://c.example", minutes_ago=10)
+    first = make(email="late@example.com", text="لا روابط هنا، www ولا http", minutes_ago=40)
+    make(APPROVED, email="late@example.com", minutes_ago=5)  # approved after the first one
+    rows = list(with_moderation_info(Comment.objects.all()))
+    assert {row.known_commenter for row in rows} == {True, False}
+    assert not next(row for row in rows if row.pk == first.pk).known_commenter
+    for row in rows:
+        comment = Submission(row.article, row.email.lower(), row.ip_hash, row.text, row.website)
+        with time_machine.travel(row.created_at, tick=False):  # the policy's question, then
+            held_as_new = new_commenter(comment, rules)
+        assert row.known_commenter == (held_as_new is None), row.text
+        held_for_links = too_many_links(comment, rules)
+        links = int(re.search(r"\d+", held_for_links.reason)[0]) if held_for_links else 0
+        assert row.link_count == links, row.text
 
 
 def test_newest_comments_come_first_by_default(moderating):

@@ -8,7 +8,7 @@ import time_machine
 from django.utils import timezone
 
 from comments.models import BlockedCommenter, Comment, ModerationSettings, ip_hash
-from comments.moderation import ModerationPolicy, contains_phrase
+from comments.moderation import MIN_FILL_SECONDS, ModerationPolicy, Submission, Verdict, contains_phrase
 from comments.services import CommentRefused, comment_create
 from tests.factories import ArticleFactory, CommentFactory, UserFactory
 
@@ -31,6 +31,27 @@ def post(text="رأي هادئ في الخبر.", email="reader@example.com", ip
     kwargs.setdefault("article", ArticleFactory())
     ip = ip or ip_hash(f"198.51.100.{next(addresses)}")
     return comment_create(name="قارئ", email=email, text=text, ip_hash=ip, **kwargs)
+
+
+def submission(**fields) -> Submission:
+    """A comment as the policy sees it, from a reader of its own (no flood limit in the way)."""
+    n = next(addresses)
+    defaults = {"article": ArticleFactory(), "email": f"r{n}@example.com", "ip_hash": ip_hash(f"192.0.2.{n}")}
+    return Submission(**defaults | {"text": "رأي هادئ في الخبر."} | fields)
+
+
+@pytest.mark.parametrize(
+    ("fields", "status"),
+    [
+        pytest.param({"honeypot": "http://bot.example"}, Verdict.DISCARDED, id="honeypot"),
+        pytest.param({"fill_seconds": MIN_FILL_SECONDS - 0.5}, Verdict.DISCARDED, id="too-fast"),
+        pytest.param({"fill_seconds": MIN_FILL_SECONDS}, Comment.Status.APPROVED, id="a-person"),
+        pytest.param({"honeypot": "x", "staff": True}, Verdict.DISCARDED, id="before-the-staff-bypass"),
+    ],
+)
+def test_what_looks_automated_is_dropped_before_any_other_rule(fields, status):
+    rules(mode=Mode.HOLD_FLAGGED)
+    assert ModerationPolicy().verdict(submission(**fields)).status == status
 
 
 def test_hold_all_holds_even_a_clean_comment_from_a_known_reader():
@@ -67,10 +88,8 @@ def test_more_links_than_allowed_are_held_and_the_website_counts_as_one():
     rules(mode=Mode.HOLD_FLAGGED)
     policy = ModerationPolicy()
     two_links = "المصدر https://a.example والتفاصيل في www.b.example"
-    assert policy.verdict(email="a@example.com", ip_hash=READER_IP, text=two_links).status == "approved"
-    verdict = policy.verdict(
-        email="a@example.com", ip_hash=READER_IP, text=two_links, website="https://c.example"
-    )
+    assert policy.verdict(submission(text=two_links)).status == "approved"
+    verdict = policy.verdict(submission(text=two_links, website="https://c.example"))
     assert (verdict.status, verdict.reason) == ("pending", "روابط كثيرة (3)")
     stored = post(text=two_links, website="https://c.example")
     assert stored.held_reason == "روابط كثيرة (3)"

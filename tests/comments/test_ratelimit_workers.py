@@ -27,8 +27,8 @@ from django.conf import settings
 from django.db import connection
 from django.urls import reverse
 
-from comments.forms import MIN_FILL_SECONDS
 from comments.models import RateLimitCounter
+from comments.moderation import MIN_FILL_SECONDS
 from newsroom import formstamp
 from tests.factories import ArticleFactory
 from tests.servers import free_port, stop

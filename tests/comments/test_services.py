@@ -6,10 +6,8 @@ from django.core import mail
 from django.utils import timezone
 
 from comments.models import Comment, CommentReport, ModerationDecision, ModerationSettings, ip_hash
+from comments.moderation import FLOOD_SECONDS, RATE_LIMIT, RATE_WINDOW_SECONDS
 from comments.services import (
-    FLOOD_SECONDS,
-    RATE_LIMIT,
-    RATE_WINDOW_SECONDS,
     CommentRefused,
     comment_create,
     comment_moderate,

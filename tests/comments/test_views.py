@@ -13,9 +13,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from comments.browser import REMEMBER_COOKIE
 from comments.forms import FORM_EXPIRED
 from comments.models import Comment, CommentReport, ModerationSettings
-from comments.views import DISCARDED_COUNTER, REMEMBER_COOKIE
+from comments.views import DISCARDED_COUNTER
 from newsroom import formstamp
 from newsroom.models import SiteSettings
 from tests.comments.reader import csrf_token, reader_tokens, sql_of

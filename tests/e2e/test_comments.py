@@ -2,7 +2,7 @@
 
 import pytest
 
-from comments import forms
+from comments import moderation
 from comments.models import Comment
 from tests.e2e.conftest import ARTIFACTS, reader_context
 from tests.factories import ArticleFactory, UserFactory
@@ -17,7 +17,7 @@ WRITING_MS = 1100  # how long these readers write: longer than the minimum fill 
 def quick_writers(monkeypatch):
     """A second is the minimum fill time here, not three (tests/comments check its length): the
     browser and the live server share this process, so no test waits three seconds."""
-    monkeypatch.setattr(forms, "MIN_FILL_SECONDS", 1)
+    monkeypatch.setattr(moderation, "MIN_FILL_SECONDS", 1)
 
 
 def test_a_comment_goes_from_an_empty_form_to_published(browser, page, live_server, screenshot):
