@@ -15,8 +15,7 @@ own, in a bounded in-memory cache.
 """
 
 import atexit
-import hashlib
-import hmac
+import contextlib
 import logging
 import re
 import threading
@@ -24,7 +23,6 @@ import time
 from collections import Counter
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
@@ -34,6 +32,7 @@ from django.utils import timezone
 
 from articles.models import Article, ArticleViewCount
 from newsroom.cache_backend import CacheUnavailable
+from newsroom.http import keyed_hash
 
 FLUSH_EVERY_SECONDS = 30
 FLUSH_EVERY_VIEWS = 200
@@ -104,8 +103,7 @@ _counted_here = LocMemCache("articles.popularity", {"OPTIONS": {"MAX_ENTRIES": 5
 
 
 def _client_key(client_ip: str, user_agent: str) -> str:
-    secret = hashlib.sha256(f"midad-view-client:{settings.SECRET_KEY}".encode()).digest()
-    return hmac.new(secret, f"{client_ip}\n{user_agent}".encode(), hashlib.sha256).hexdigest()[:24]
+    return keyed_hash("midad-view-client", f"{client_ip}\n{user_agent}")[:24]
 
 
 def _first_view_in_window(cache, client: str, article_id: int) -> bool:
@@ -126,10 +124,8 @@ def is_new_view(article_id: int, client_ip: str, user_agent: str) -> bool:
     client = _client_key(client_ip, user_agent)
     shared = caches["default"]
     if isinstance(shared, RedisCache):
-        try:
+        with contextlib.suppress(CacheUnavailable):  # then this process remembers until Redis is back
             return _first_view_in_window(shared, client, article_id)
-        except CacheUnavailable:
-            pass  # each process remembers until Redis is back
     return _first_view_in_window(_counted_here, client, article_id)
 
 

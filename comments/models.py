@@ -1,7 +1,6 @@
 """Readers' comments on articles, and what moderators decide about them."""
 
 import hashlib
-import hmac
 
 from django.conf import settings
 from django.db import models
@@ -9,13 +8,13 @@ from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article
 from newsroom.arabic import without_article
+from newsroom.http import keyed_hash
 from newsroom.models import SingletonModel
 
 
 def ip_hash(ip: str) -> str:
     """A stable, salted hash of an IP address: raw addresses are never stored."""
-    salt = hashlib.sha256(f"midad-ip:{settings.SECRET_KEY}".encode()).digest()
-    return hmac.new(salt, ip.encode(), hashlib.sha256).hexdigest()[:16]
+    return keyed_hash("midad-ip", ip)[:16]
 
 
 class ModerationSettings(SingletonModel):

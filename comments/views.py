@@ -114,26 +114,21 @@ def private_post(view):
 comment_post = private_post(CommentPostView.as_view())
 
 
-@private_post
-def comment_unverified(request, **kwargs):
-    """`comment_post` when the CSRF check failed for an anonymous reader."""
-    view = CommentPostView()
-    view.setup(request, **kwargs)
-    return view.unverified()
+def answered_by(method: str):
+    """`comment_post` for a post Django refused before the view ran (see the fallbacks in
+    newsroom/errors.py): CommentPostView's `method` answers, with the fallback's arguments."""
+
+    @private_post
+    def fallback(request, *args, **kwargs):
+        view = CommentPostView()
+        view.setup(request, **kwargs)
+        return getattr(view, method)(*args)
+
+    return fallback
 
 
-comment_post.csrf_fallback = comment_unverified
-
-
-@private_post
-def comment_unparsed(request, exception, status, **kwargs):
-    """`comment_post` when Django could not parse the body (newsroom/errors.py)."""
-    view = CommentPostView()
-    view.setup(request, **kwargs)
-    return view.unparsed(exception, status)
-
-
-comment_post.unparsed_fallback = comment_unparsed
+comment_post.csrf_fallback = answered_by("unverified")  # the CSRF check failed for a reader
+comment_post.unparsed_fallback = answered_by("unparsed")  # Django could not parse the body
 
 
 def count_discarded() -> None:

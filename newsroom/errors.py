@@ -39,14 +39,22 @@ def bad_request(request, exception):
     `unparsed_fallback` (the comment form) answers a post whose body Django could not parse
     itself: the form again, with what could be recovered of it."""
     status = 413 if isinstance(exception, RequestDataTooBig) else 400
-    match = request.resolver_match
-    fallback = getattr(match.func, "unparsed_fallback", None) if match else None
-    if fallback and request.method == "POST":
+    if fallback := posted_fallback(request, "unparsed_fallback"):
         try:
-            return fallback(request, exception, status, *match.args, **match.kwargs)
+            return fallback(exception, status)
         except Http404:  # nothing to post to: the plain page
             pass
     return error_page(status)
+
+
+def posted_fallback(request, name: str):
+    """The answer the view of a refused POST offers under `name` (`csrf_fallback`,
+    `unparsed_fallback`), given the request and the URL's arguments; None if it offers none."""
+    match = request.resolver_match
+    fallback = getattr(match.func, name, None) if match and request.method == "POST" else None
+    if fallback is None:
+        return None
+    return lambda *details: fallback(request, *details, *match.args, **match.kwargs)
 
 
 def recoverable_fields(request, limit: int = 64 * 1024) -> QueryDict | None:

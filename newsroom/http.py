@@ -1,5 +1,8 @@
 """Facts about a request that depend on how the site is deployed."""
 
+import hashlib
+import hmac
+
 from django.conf import settings
 
 
@@ -14,3 +17,10 @@ def client_ip(request) -> str:
     if proxies and forwarded:
         return forwarded[-min(proxies, len(forwarded))]
     return request.META.get("REMOTE_ADDR", "")
+
+
+def keyed_hash(purpose: str, value: str) -> str:
+    """What is stored instead of something about a reader (their address, their browser): a
+    hash keyed with SECRET_KEY and `purpose`, the same every time, useless without the key."""
+    key = hashlib.sha256(f"{purpose}:{settings.SECRET_KEY}".encode()).digest()
+    return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()

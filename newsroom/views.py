@@ -13,6 +13,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET
 
 from newsroom import formstamp
+from newsroom.errors import posted_fallback
 
 
 @require_GET
@@ -31,11 +32,10 @@ def csrf_failure(request, reason=""):
     they typed and a fresh token, nothing saved. Everyone else — staff above all — is refused
     with an Arabic page. Always 403, never cached."""
     get_token(request)  # a fresh token for the form sent back, and its cookie if they had none
-    match = request.resolver_match
-    fallback = getattr(match.func, "csrf_fallback", None) if match else None
+    fallback = posted_fallback(request, "csrf_fallback")
     user = getattr(request, "user", None)
-    if fallback and request.method == "POST" and not (user and user.is_authenticated):
-        response = fallback(request, *match.args, **match.kwargs)
+    if fallback and not (user and user.is_authenticated):
+        response = fallback()
     else:
         response = render(request, "403_csrf.html", {"reason": reason if settings.DEBUG else ""}, status=403)
     add_never_cache_headers(response)

@@ -12,6 +12,7 @@ import json
 from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -55,14 +56,12 @@ def term_key(term: wxr.Term) -> str:
     return term.wp_id or f"slug:{term.slug or term.name}"[:255]
 
 
-class Staged:
+class Staged(Protocol):
     """Held in memory for the current item: kept if its transaction commits, dropped if not."""
 
-    def keep(self) -> None:
-        raise NotImplementedError
+    def keep(self) -> None: ...
 
-    def drop(self) -> None:
-        raise NotImplementedError
+    def drop(self) -> None: ...
 
 
 class Cache(Staged):
