@@ -13,7 +13,10 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.dateformat import format as format_date
 from django.utils.html import format_html, format_html_join, strip_tags
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 from django.utils.timezone import localtime
+from django.utils.translation import get_language_bidi, ngettext, override
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from parler.admin import TranslatableAdmin
@@ -23,6 +26,7 @@ from reversion.models import Version
 from taggit.forms import TagWidget
 
 from articles import presence, services
+from articles.admin_widgets import PickerSelect
 from articles.models import (
     Article,
     ArticleTranslation,
@@ -161,9 +165,12 @@ class TagAdmin(admin.ModelAdmin):
         if form.is_valid():
             target = form.cleaned_data["target"]
             moved = services.tag_merge(target=target, sources=queryset.exclude(pk=target.pk))
-            self.message_user(
-                request, _("دُمجت الوسوم في «%(tag)s»؛ نُقل %(count)d مقال.") % {"tag": target, "count": moved}
+            moved_message = ngettext(
+                "دُمجت الوسوم في «%(tag)s»؛ نُقل إليه مقال واحد.",
+                "دُمجت الوسوم في «%(tag)s»؛ نُقل إليه %(count)d مقال.",
+                moved,
             )
+            self.message_user(request, moved_message % {"tag": target, "count": moved})
             return None
         context = {
             **self.admin_site.each_context(request),
@@ -300,6 +307,14 @@ class ArticleAdminForm(TranslatableModelForm):
         return status
 
 
+class SendBackForm(forms.Form):
+    note = forms.CharField(
+        label=_("ما الذي يجب تغييره قبل النشر؟"),
+        widget=forms.Textarea(attrs={"rows": 6, "dir": "auto"}),
+        help_text=_("يراها الكاتب في أعلى المقال وفي قائمة مقالاته."),
+    )
+
+
 class SectionListFilter(admin.RelatedFieldListFilter):
     """Section names in one query (they are translated)."""
 
@@ -339,7 +354,7 @@ class ArticleAdmin(VersionAdmin, TranslatableAdmin):
         "status_badge",
         "section",
         "author",
-        "publish_at",
+        "publish_column",
         "flags",
         "language_column",
     ]
@@ -378,16 +393,66 @@ class ArticleAdmin(VersionAdmin, TranslatableAdmin):
 
     class Media:
         css = {"all": ["articles/admin/newsroom-admin.css"]}
+        js = [
+            forms.Script("articles/admin/editor-i18n.js", type="module"),
+            forms.Script("articles/admin/field-names.js", type="module"),
+        ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("translations", "section__translations")
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related("translations", "section__translations")
+            .with_review_note()
+        )
 
     def get_urls(self):
         heartbeat = self.admin_site.admin_view(require_POST(self.presence_view))  # staff only, never cached
+        withdraw = self.admin_site.admin_view(require_POST(self.withdraw_view))
+        send_back = self.admin_site.admin_view(self.send_back_view)
         return [
             path("<path:object_id>/presence/", heartbeat, name="articles_article_presence"),
+            path("<path:object_id>/withdraw/", withdraw, name="articles_article_withdraw"),
+            path("<path:object_id>/send-back/", send_back, name="articles_article_send_back"),
             *super().get_urls(),
         ]
+
+    def _article_for(self, request, object_id, allowed) -> Article:
+        """The article at `object_id` if `allowed(article, user)`, else a refusal."""
+        article = self.get_object(request, unquote(object_id))
+        if article is None or not allowed(article, request.user):
+            raise PermissionDenied
+        return article
+
+    def _back_to(self, article):
+        change_url = reverse("admin:articles_article_change", args=[article.pk])
+        return HttpResponseRedirect(f"{change_url}?language={article.get_current_language()}")
+
+    def withdraw_view(self, request, object_id):
+        """The writer takes their article back from review (a draft again, theirs to edit)."""
+        article = self._article_for(request, object_id, Article.can_be_withdrawn_by)
+        services.withdraw_from_review(article, request.user)
+        self.message_user(request, _("سُحب المقال من المراجعة وعاد مسودة تعدّلها."), messages.SUCCESS)
+        return self._back_to(article)
+
+    def send_back_view(self, request, object_id):
+        """An editor returns an article under review to its writer, with a note on what to change."""
+        article = self._article_for(request, object_id, Article.can_be_sent_back_by)
+        form = SendBackForm(request.POST or None)
+        if form.is_valid():
+            services.send_back(article, request.user, form.cleaned_data["note"])
+            self.message_user(
+                request, _("أُعيد «%(title)s» إلى كاتبه مع ملاحظتك.") % {"title": article}, messages.SUCCESS
+            )
+            return HttpResponseRedirect(reverse("admin:index"))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("إعادة المقال إلى كاتبه"),
+            "form": form,
+            "original": article,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/articles/article/send_back.html", context)
 
     def presence_view(self, request, object_id):
         """The heartbeat of an open change page: who else has this article open."""
@@ -399,6 +464,14 @@ class ArticleAdmin(VersionAdmin, TranslatableAdmin):
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context["presence_heartbeat"] = presence.HEARTBEAT_SECONDS
+        if obj:
+            note = obj.open_review_note()
+            context.update(
+                review_note=note,
+                review_note_by=presence.editor_name(note.written_by) if note and note.written_by else "",
+                can_withdraw=obj.can_be_withdrawn_by(request.user),
+                can_send_back=obj.can_be_sent_back_by(request.user),
+            )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def restored_revision(self, request):
@@ -444,11 +517,53 @@ class ArticleAdmin(VersionAdmin, TranslatableAdmin):
         form.user = request.user
         return form
 
+    def get_fieldsets(self, request, obj=None):
+        """Someone who may only look at an article (a writer's piece under review) reads its
+        body rendered, not as the editor's HTML source."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or self.has_change_permission(request, obj):
+            return fieldsets
+        return [
+            (
+                name,
+                {
+                    **options,
+                    "fields": ["body_preview" if field == "body" else field for field in options["fields"]],
+                },
+            )
+            for name, options in fieldsets
+        ]
+
+    @admin.display(description=_("النص"))
+    def body_preview(self, article):
+        language = article.get_current_language()
+        with override(language):
+            direction = "rtl" if get_language_bidi() else "ltr"
+        body = sanitize_body(article.safe_translation_getter("body", default=""))
+        return format_html(
+            '<div class="midad-body-preview" lang="{}" dir="{}">{}</div>',
+            language,
+            direction,
+            mark_safe(body),
+        )
+
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
         if not request.user.has_perm("articles.publish_article"):
             readonly += self.EDITOR_ONLY_FIELDS
         return readonly
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        """The writer is credited by default; only editors credit someone else (a journalist's
+        field is disabled: whatever a request posts for it is ignored)."""
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs.setdefault("widget", PickerSelect(db_field, self.admin_site, using=kwargs.get("using")))
+        if db_field.name == "author":
+            if request.user.has_perm("articles.publish_article"):
+                kwargs["initial"] = AuthorProfile.objects.filter(user=request.user).first()
+            else:
+                kwargs.update(initial=AuthorProfile.of(request.user), disabled=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):
         if db_field.name == "status":
@@ -472,6 +587,8 @@ class ArticleAdmin(VersionAdmin, TranslatableAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
+        if obj.status == Article.Status.REVIEW and "status" in form.changed_data:
+            services.submit_for_review(obj)
         super().save_model(request, obj, form, change)
 
     @admin.display(description=_("الصورة"))
@@ -480,7 +597,27 @@ class ArticleAdmin(VersionAdmin, TranslatableAdmin):
 
     @admin.display(description=_("العنوان"))
     def title_column(self, article):
-        return article.safe_translation_getter("title", any_language=True)
+        title = article.safe_translation_getter("title", any_language=True)
+        if not article.review_note:
+            return title
+        return format_html(
+            '{}<span class="midad-review-note__brief"><strong>{}</strong> <span dir="auto">{}</span></span>',
+            title,
+            _("أعاده المحرر:"),
+            Truncator(article.review_note).chars(90),
+        )
+
+    @admin.display(description=_("موعد النشر"), ordering="publish_at")
+    def publish_column(self, article):
+        if not article.publish_at:
+            return "—"
+        moment = localtime(article.publish_at)
+        return format_html(
+            '<time datetime="{}">{}<br>{}</time>',
+            moment.isoformat(timespec="seconds"),
+            format_date(moment, "j N Y"),
+            format_date(moment, "H:i"),
+        )
 
     @admin.display(description=_("الحالة"), ordering="status")
     def status_badge(self, article):

@@ -2,9 +2,13 @@
 
 from dataclasses import dataclass
 
+import reversion
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from articles.models import Tag, TaggedArticle, TagRedirect
+from articles.models import Article, ReviewNote, Tag, TaggedArticle, TagRedirect
+from articles.tasks import notify_editors
 
 
 @transaction.atomic
@@ -57,3 +61,32 @@ def reattach_restored_tags(article_id) -> RestoredTags:
         merged_into=list(Tag.objects.filter(pk__in=new_tag_ids)),
         dropped=any(tag_id not in targets for tag_id in orphans.values()),
     )
+
+
+# --- Review: a writer hands an article to the editors, who publish it or send it back ------
+def submit_for_review(article: Article) -> None:
+    """Stamp when the writer handed the article over; once it is saved, the editors get an email
+    in the background."""
+    article.submitted_at = timezone.now()
+    transaction.on_commit(lambda: notify_editors.enqueue(article.pk))
+
+
+def _move(article: Article, status: str, user, comment: str) -> None:
+    with reversion.create_revision():
+        reversion.set_user(user)
+        reversion.set_comment(comment)
+        article.status = status
+        article.save()
+
+
+@transaction.atomic
+def withdraw_from_review(article: Article, user) -> None:
+    """The writer takes the article back to keep working on it."""
+    _move(article, Article.Status.DRAFT, user, _("سُحب من المراجعة"))
+
+
+@transaction.atomic
+def send_back(article: Article, editor, note: str) -> ReviewNote:
+    """The editor returns the article to its writer as a draft, saying what to change."""
+    _move(article, Article.Status.DRAFT, editor, _("أُعيد إلى الكاتب مع ملاحظة"))
+    return ReviewNote.objects.create(article=article, text=note, written_by=editor)

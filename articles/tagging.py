@@ -1,14 +1,17 @@
-"""How editors type tags: Arabic keyboards write the Arabic comma (،), which separates
-tags exactly like the Latin one."""
+"""How editors type tags: separated by commas only, the Arabic one (،) as well as the Latin one,
+so a tag of several words ("ثقافة رقمية") needs no quotes and never comes back quoted."""
 
-from taggit.utils import _edit_string_for_tags, _parse_tags
+import re
 
 ARABIC_COMMA = "،"
+SEPARATORS = re.compile(f"[,{ARABIC_COMMA}]")
+QUOTES = "\"'«»“”"
 
 
 def parse_tags(text: str) -> list[str]:
-    return _parse_tags(text.replace(ARABIC_COMMA, ","))
+    names = (" ".join(part.strip().strip(QUOTES).split()) for part in SEPARATORS.split(text or ""))
+    return sorted({name for name in names if name})
 
 
 def edit_string_for_tags(tags) -> str:
-    return _edit_string_for_tags(tags).replace(", ", f"{ARABIC_COMMA} ")
+    return f"{ARABIC_COMMA} ".join(sorted(tag.name for tag in tags))

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 def _sync_roles(**kwargs):
@@ -10,7 +11,7 @@ def _sync_roles(**kwargs):
 
 class NewsroomConfig(AppConfig):
     name = "newsroom"
-    verbose_name = "Midad"
+    verbose_name = _("مداد")
 
     def ready(self):
         # post_migrate is Django's documented hook for data that depends on permissions.

@@ -150,7 +150,9 @@ def test_moderator_sees_nothing_of_the_newsroom(client, moderator):
     client.force_login(moderator)
     assert client.get(CHANGELIST).status_code == 403
     assert client.get(reverse("admin:articles_section_changelist")).status_code == 403
-    assert "articles" not in client.get(reverse("admin:index")).content.decode()
+    index = client.get(reverse("admin:index")).content.decode()
+    assert "/admin/articles/" not in index
+    assert "بانتظار المراجعة" not in index
 
 
 def test_admin_search_finds_titles_in_both_languages(client, editor):
@@ -232,3 +234,57 @@ def test_article_list_costs_the_same_queries_for_5_or_25_articles(client, editor
     with CaptureQueriesContext(connection) as many:
         client.get(CHANGELIST)
     assert len(many) == len(few)
+
+
+def test_multi_word_tags_come_back_unquoted_and_stay_whole(client, editor):
+    client.force_login(editor)
+    client.post(ADD, article_form(tags="ثقافة رقمية، القراءة"))
+    article = Article.objects.get()
+    assert set(article.tags.names()) == {"ثقافة رقمية", "القراءة"}
+    field = client.get(change_url(article)).context["adminform"].form["tags"]
+    assert 'value="القراءة، ثقافة رقمية"' in str(field)
+
+    # Saved again as shown, a lone tag of two words stays one tag.
+    client.post(
+        change_url(article),
+        article_form(tags="ثقافة رقمية", section=article.section_id, author=article.author_id),
+    )
+    assert list(article.tags.names()) == ["ثقافة رقمية"]
+
+
+@pytest.mark.parametrize(
+    ("articles", "moved"),
+    [(0, "لم يُنقل إليه أي مقال جديد"), (1, "نُقل إليه مقال واحد"), (2, "نُقل إليه مقالان"),
+     (3, "نُقل إليه 3 مقالات"), (11, "نُقل إليه 11 مقالاً")],
+)  # fmt: skip
+def test_tag_merge_counts_the_moved_articles_in_arabic(client, editor, articles, moved):
+    keep, drop = Tag.objects.create(name="انتخابات"), Tag.objects.create(name="الانتخابات")
+    ArticleFactory.create_batch(articles, tags=[drop])
+    client.force_login(editor)
+    selection = {"action": "merge_tags", "_selected_action": [keep.pk, drop.pk], "target": keep.pk}
+    response = client.post(reverse("admin:articles_tag_changelist"), selection, follow=True)
+    assert f"دُمجت الوسوم في «انتخابات»؛ {moved}." in response.content.decode()
+
+
+def test_tag_merge_page_has_the_admins_breadcrumbs(client, editor):
+    tags = [Tag.objects.create(name="أ"), Tag.objects.create(name="ب")]
+    client.force_login(editor)
+    page = client.post(
+        reverse("admin:articles_tag_changelist"),
+        {"action": "merge_tags", "_selected_action": [tag.pk for tag in tags]},
+    ).content.decode()
+    assert '<ol class="breadcrumbs">' in page
+    assert '<li aria-current="page">دمج الوسوم</li>' in page
+
+
+def test_the_arabic_admin_has_no_english_left_in_the_article_list(client, editor):
+    ArticleFactory()
+    client.force_login(editor)
+    html = client.get(CHANGELIST).content.decode()
+    for english in ("Languages", 'alt="Search"', "Search المقالات"):
+        assert english not in html
+    assert "اللغات" in html
+    assert 'alt="ابحث"' in html
+    index = client.get(reverse("admin:index")).content.decode()
+    assert "Midad" not in index
+    assert '<a href="/admin/newsroom/" class="section">مداد</a>' in index
