@@ -1,8 +1,11 @@
 """Gunicorn settings, read from the environment."""
 
+import glob
 import multiprocessing
 import os
 import re
+import shutil
+import tempfile
 
 
 def _int(name: str, default: int) -> int:
@@ -42,3 +45,36 @@ else:
 
 accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-") or None  # empty: no access log
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+# Prometheus metrics of every worker (newsroom/metrics.py): each process writes its samples to
+# files in PROMETHEUS_MULTIPROC_DIR, which /metrics adds up. Set here, before the app (and
+# prometheus_client with it) is loaded. A folder given is emptied, as samples of an earlier run
+# would count again; without one, each instance gets its own temporary folder.
+_metrics_dir = os.environ.get("PROMETHEUS_MULTIPROC_DIR", "").strip()
+_own_metrics_dir = not _metrics_dir
+if _own_metrics_dir:
+    _metrics_dir = tempfile.mkdtemp(prefix="midad-metrics-")
+else:
+    os.makedirs(_metrics_dir, exist_ok=True)
+    for _stale in glob.glob(os.path.join(_metrics_dir, "*.db")):
+        os.remove(_stale)
+os.environ["PROMETHEUS_MULTIPROC_DIR"] = _metrics_dir
+
+
+def on_exit(server):
+    if _own_metrics_dir:
+        shutil.rmtree(_metrics_dir, ignore_errors=True)
+
+
+# LOG_FORMAT=json: gunicorn's own lines (its access log too) as JSON, like the site's.
+if os.environ.get("LOG_FORMAT", "").strip().lower() == "json":
+    logconfig_dict = {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": {"()": "newsroom.logs.JsonFormatter"}},
+        "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
+        "loggers": {
+            name: {"handlers": ["console"], "level": "INFO", "propagate": False}
+            for name in ("gunicorn.error", "gunicorn.access")
+        },
+    }

@@ -11,6 +11,7 @@ from newsroom.env import check_production_settings, env_bool, env_list
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 GOOD_KEY = "k" * 50
+ANY_DATABASE = "postgres://editor@db.internal/midad"  # settings only parse it
 
 
 def load_settings(**env):
@@ -25,7 +26,8 @@ def load_settings(**env):
     code = (
         "import json; from django.conf import settings as s; "
         "print(json.dumps({'db': s.DATABASES['default'], 'cache': s.CACHES['default']['BACKEND'], "
-        "'lang': s.LANGUAGE_CODE, 'debug': s.DEBUG}, default=str))"
+        "'lang': s.LANGUAGE_CODE, 'debug': s.DEBUG, 'storage': s.STORAGES['default'], "
+        "'img_src': s.SECURE_CSP['img-src']}, default=str))"
     )
     return subprocess.run(
         [sys.executable, "-c", code], cwd=PROJECT_ROOT, env=clean, capture_output=True, text=True, check=False
@@ -49,6 +51,33 @@ def test_database_url_is_used_as_is_with_persistent_connections():
     assert db["CONN_HEALTH_CHECKS"] is True
     assert loaded["cache"] == "newsroom.cache_backend.ResilientRedisCache"
     assert loaded["lang"] == "ar"
+
+
+def test_media_in_s3_is_linked_at_its_cdn_which_the_csp_allows():
+    result = load_settings(
+        DEBUG="1", DATABASE_URL=ANY_DATABASE, MEDIA_STORAGE="s3", S3_BUCKET="midad-media",
+        S3_ENDPOINT_URL="https://minio.internal:9000",
+        MEDIA_CDN_URL="https://media.news.example/", S3_ACCESS_KEY_ID="key", S3_SECRET_ACCESS_KEY="secret",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    loaded = json.loads(result.stdout)
+    assert loaded["storage"]["BACKEND"] == "storages.backends.s3.S3Storage"
+    options = loaded["storage"]["OPTIONS"]
+    assert (options["bucket_name"], options["endpoint_url"]) == ("midad-media", "https://minio.internal:9000")
+    assert (options["url_protocol"], options["custom_domain"]) == ("https:", "media.news.example")
+    assert "https://media.news.example" in loaded["img_src"]
+
+
+def test_media_in_s3_needs_a_bucket():
+    result = load_settings(DEBUG="1", DATABASE_URL=ANY_DATABASE, MEDIA_STORAGE="s3")
+    assert result.returncode != 0
+    assert "S3_BUCKET is not set" in result.stderr
+
+
+def test_media_on_the_filesystem_by_default():
+    result = load_settings(DEBUG="1", DATABASE_URL=ANY_DATABASE)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["storage"]["BACKEND"] == "django.core.files.storage.FileSystemStorage"
 
 
 def test_a_socket_database_url_is_decoded():

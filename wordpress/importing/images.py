@@ -34,9 +34,7 @@ class StoredFiles(Staged):
         self._names: list[str] = []
 
     def add(self, image: MediaImage) -> None:
-        self._names.append(image.file.name)
-        for kind in ("webp", "fallback"):
-            self._names += [rendition["name"] for rendition in image.renditions.get(kind, [])]
+        self._names += image.stored_names
 
     def keep(self) -> None:
         self._names = []
