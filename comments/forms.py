@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from comments import moderation
-from comments.models import Comment
+from comments.models import Comment, CommentReport
 from newsroom import formstamp
 from newsroom.arabic import words
 
@@ -113,3 +113,20 @@ class CommentForm(forms.Form):
                 self.add_error(
                     name, _("لم نُعِد إليك إلا أول %(kept)d حرف مما كتبت هنا.") % {"kept": ECHO_LIMIT}
                 )
+
+
+class ReportForm(forms.Form):
+    """Why a reader reports a comment: one of the reasons, and optional words of their own."""
+
+    reason = forms.ChoiceField(
+        label=_("سبب البلاغ"),
+        choices=CommentReport.Reason.choices,
+        widget=forms.RadioSelect,
+        error_messages=required(_("اختر سبب البلاغ.")) | {"invalid_choice": _("اختر سبب البلاغ.")},
+    )
+    note = forms.CharField(
+        label=_("تفاصيل (اختياري)"),
+        required=False,
+        max_length=CommentReport._meta.get_field("note").max_length,
+        error_messages={"max_length": _("التفاصيل أطول من %(limit_value)d حرف.")},
+    )

@@ -1,13 +1,15 @@
 """Readers' comments on articles, and what moderators decide about them."""
 
 import hashlib
+from collections import Counter
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article
-from newsroom.arabic import without_article
+from newsroom.arabic import initials
 from newsroom.http import keyed_hash
 from newsroom.models import SingletonModel
 
@@ -106,6 +108,8 @@ class Comment(models.Model):
         _("الحالة"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
     )
     held_reason = models.CharField(_("سبب الاحتجاز"), max_length=200, blank=True)
+    # Held by a rule that saw something in this comment (not merely by the moderators' mode).
+    flagged = models.BooleanField(_("علّمته قاعدة"), default=False)
     is_featured = models.BooleanField(_("اختيار المحرر"), default=False)
     staff_author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
@@ -123,7 +127,9 @@ class Comment(models.Model):
         ordering = ["created_at", "id"]
         permissions = [("moderate_comment", _("يستطيع الإشراف على التعليقات"))]
         indexes = [
-            models.Index(fields=["article", "status", "created_at"], name="comment_article_status_idx")
+            models.Index(fields=["article", "status", "created_at"], name="comment_article_status_idx"),
+            # A commenter's earlier comments (email__iexact): whether they are known, their page.
+            models.Index(Upper("email"), "created_at", name="comment_email_idx"),
         ]
 
     def __str__(self):
@@ -132,8 +138,15 @@ class Comment(models.Model):
     @property
     def initials(self) -> str:
         """What the avatar shows: from the name, never from the email."""
-        words = [without_article(word) for word in self.name.split()]
-        return "".join(word[0] for word in words[:2] if word).upper() or "؟"
+        return initials(self.name)
+
+    def report_reasons(self) -> list[tuple[str, int]]:
+        """Each reason readers gave in their reports, with how many gave it."""
+        counts = Counter(report.reason for report in self.reports.all())
+        return [(label, counts[reason]) for reason, label in CommentReport.Reason.choices if counts[reason]]
+
+    def report_notes(self) -> list[str]:
+        return [report.note for report in self.reports.all() if report.note]
 
     @property
     def avatar_colour(self) -> int:
@@ -142,9 +155,17 @@ class Comment(models.Model):
 
 
 class CommentReport(models.Model):
-    """A reader's flag on a published comment."""
+    """A reader's flag on a published comment, with the reader's reason."""
+
+    class Reason(models.TextChoices):
+        SPAM = "spam", _("رسالة مزعجة")
+        ABUSE = "abuse", _("إساءة")
+        OFF_TOPIC = "off_topic", _("خارج الموضوع")
+        OTHER = "other", _("سبب آخر")
 
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
+    reason = models.CharField(_("سبب البلاغ"), max_length=10, choices=Reason.choices, default=Reason.OTHER)
+    note = models.CharField(_("تفاصيل البلاغ"), max_length=300, blank=True)
     ip_hash = models.CharField(max_length=16)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -72,6 +72,7 @@ class Verdict:
     reason: str = ""  # for moderators: why it was held or refused
     message: str = ""  # refused: what the reader reads
     http_status: int = 403
+    flagged: bool = False  # held by flags (something in this comment), not by the mode
 
     REFUSED = "refused"
     DISCARDED = "discarded"  # dropped without a word: the bot is told it worked
@@ -216,7 +217,7 @@ class ModerationPolicy:
             if verdict := rule(comment, self.settings):
                 return verdict
         if reasons := [verdict.reason for rule in self.flags if (verdict := rule(comment, self.settings))]:
-            return hold("، ".join(reasons))
+            return Verdict(Comment.Status.PENDING, "، ".join(reasons), flagged=True)
         for rule in self.modes:
             if verdict := rule(comment, self.settings):
                 return verdict

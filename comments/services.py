@@ -11,6 +11,7 @@ from comments.models import (
 )
 from comments.moderation import ModerationPolicy, Submission, Verdict
 from comments.tasks import notify_moderators
+from newsroom.metrics import COMMENT_POSTS
 
 
 class CommentRefused(Exception):
@@ -39,6 +40,7 @@ def comment_create(
             honeypot=honeypot, fill_seconds=fill_seconds,
         )
     )  # fmt: skip
+    COMMENT_POSTS.labels(outcome=verdict.status).inc()
     if verdict.status == Verdict.DISCARDED:
         raise CommentDiscarded
     if verdict.status == Verdict.REFUSED:
@@ -48,7 +50,7 @@ def comment_create(
         parent = parent.parent
     comment = Comment(
         article=article, parent=parent, name=name.strip(), email=email, website=website, text=text.strip(),
-        status=verdict.status, held_reason=verdict.reason, ip_hash=ip_hash, user_agent=user_agent[:300],
+        status=verdict.status, held_reason=verdict.reason, flagged=verdict.flagged, ip_hash=ip_hash, user_agent=user_agent[:300],
         staff_author=user if staff else None,
     )  # fmt: skip
     comment.full_clean()
@@ -79,9 +81,11 @@ def comment_moderate(*, comment: Comment, moderator, status: str | None = None, 
     return decision
 
 
-def comment_report(*, comment: Comment, ip_hash: str) -> bool:
-    """A reader flags a published comment (once per reader); True if it was new."""
-    _report, created = CommentReport.objects.get_or_create(comment=comment, ip_hash=ip_hash)
+def comment_report(*, comment: Comment, ip_hash: str, reason: str, note: str = "") -> bool:
+    """A reader flags a published comment, with a reason (once per reader); True if it was new."""
+    _report, created = CommentReport.objects.get_or_create(
+        comment=comment, ip_hash=ip_hash, defaults={"reason": reason, "note": note}
+    )
     return created
 
 

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from articles.views import ArticleDetailView
 from comments.browser import PENDING_SESSION_KEY, REMEMBER_COOKIE, REMEMBER_SECONDS
-from comments.forms import FORM_EXPIRED, CommentForm
+from comments.forms import FORM_EXPIRED, CommentForm, ReportForm
 from comments.models import Comment, ip_hash
 from comments.services import CommentDiscarded, CommentRefused, comment_create, comment_report
 from newsroom.cache_backend import CacheUnavailable
@@ -142,7 +142,10 @@ def count_discarded() -> None:
 @require_POST
 def report(request, pk):
     comment = get_object_or_404(Comment.objects.approved().select_related("article"), pk=pk)
-    if comment_report(comment=comment, ip_hash=ip_hash(client_ip(request))):
+    form = ReportForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, next(iter(form.errors.values()))[0])
+    elif comment_report(comment=comment, ip_hash=ip_hash(client_ip(request)), **form.cleaned_data):
         messages.info(request, _("شكراً، سيراجع المشرفون هذا التعليق."))
     else:
         messages.info(request, _("سبق أن أبلغت عن هذا التعليق."))

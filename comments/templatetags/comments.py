@@ -3,7 +3,7 @@ from django.db.models import Prefetch
 
 from comments.browser import PENDING_SESSION_KEY, remembered_commenter
 from comments.forms import CommentForm
-from comments.models import Comment
+from comments.models import Comment, CommentReport
 from comments.moderation import ModerationPolicy
 
 register = template.Library()
@@ -20,7 +20,6 @@ def render_comments(context, article):
         .select_related("staff_author")
         .prefetch_related(approved_replies)
     )
-    mine = request.session.get(PENDING_SESSION_KEY, []) if hasattr(request, "session") else []
     form = context.get("comment_form")
     if form is None:
         remembered = remembered_commenter(request)
@@ -31,11 +30,19 @@ def render_comments(context, article):
     parent = comments.filter(pk=replying_to).first() if str(replying_to).isdigit() else None
     if parent:
         form.initial["parent"] = parent.pk
+    mine = request.session.get(PENDING_SESSION_KEY, []) if hasattr(request, "session") else []
+    my_pending = list(Comment.objects.pending().filter(article=article, pk__in=mine)) if mine else []
+    # This reader's own pending replies, shown under their parents, make the list theirs alone.
+    personal_list = any(comment.parent_id for comment in my_pending)
+    if personal_list:
+        comments, my_pending = with_my_pending_replies(comments, my_pending)
     return {
         "request": request,
         "article": article,
         "comments": comments,
-        "my_pending": Comment.objects.pending().filter(article=article, pk__in=mine) if mine else [],
+        "my_pending": my_pending,
+        "shared_list": not personal_list,
+        "report_reasons": CommentReport.Reason.choices,
         "form": form,
         # The same empty form for every reader: a cached region (its stamp, like its CSRF token,
         # is filled per reader).
@@ -43,3 +50,17 @@ def render_comments(context, article):
         "replying_to": parent,
         "open": ModerationPolicy().comments_open(article),
     }
+
+
+def with_my_pending_replies(comments, my_pending):
+    """The reader's own pending replies go under their parents (`my_pending_replies`); what
+    is left of `my_pending` (new comments, replies to a parent no longer shown) goes below."""
+    comments = list(comments)
+    parents = {comment.pk: comment for comment in comments}
+    for comment in comments:
+        comment.my_pending_replies = []
+    rest = []
+    for comment in my_pending:
+        parent = parents.get(comment.parent_id)
+        (parent.my_pending_replies if parent else rest).append(comment)
+    return comments, rest

@@ -1,5 +1,8 @@
 """What a reader's browser does around the comment form, for the tests of this folder."""
 
+import re
+from html import unescape
+
 from django.conf import settings
 
 
@@ -21,3 +24,11 @@ def sql_of(captured) -> list[str]:
     cache = settings.CACHES["default"]
     table = f'"{cache["LOCATION"]}"' if cache["BACKEND"].endswith("DatabaseCache") else None
     return [query["sql"] for query in captured if not (table and table in query["sql"])]
+
+
+def error_summary(html: str) -> list[str]:
+    """The items of the form's error summary (above the fields, where focus lands), as text."""
+    summary = re.search(r'<div class="form-errors" id="comment-errors"[^>]*>(.*?)</div>', html, re.S)
+    assert summary, "no error summary on the page"
+    items = re.findall(r"<li>(.*?)</li>", summary.group(1), re.S)
+    return [unescape(re.sub(r"<[^>]+>", "", item)).strip() for item in items]

@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from comments import console
 from comments.console import with_moderation_info
 from comments.models import (
     BlockedCommenter,
@@ -26,7 +27,7 @@ from comments.models import (
 )
 from comments.moderation import Submission, new_commenter, too_many_links
 from comments.services import CommentRefused, comment_create, comment_moderate
-from tests.factories import ArticleFactory, CommentFactory
+from tests.factories import ArticleFactory, CommentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -46,8 +47,8 @@ def make(status=PENDING, *, minutes_ago=0, **kwargs):
     return comment
 
 
-def report(comment, reader="a1b2c3d4e5f60718"):
-    CommentReport.objects.create(comment=comment, ip_hash=reader)
+def report(comment, reader="a1b2c3d4e5f60718", reason="spam", note=""):
+    CommentReport.objects.create(comment=comment, ip_hash=reader, reason=reason, note=note)
 
 
 def texts(response):
@@ -191,6 +192,16 @@ def test_tabs_show_how_many_comments_each_holds(moderating, one_of_each):
         assert label in html
 
 
+def test_a_tab_counts_up_to_a_limit_then_says_more(moderating, one_of_each, monkeypatch):
+    monkeypatch.setattr(console, "COUNT_UP_TO", 2)
+    make(PENDING)
+    make(PENDING)
+    response = moderating.get(QUEUE)
+    assert tab_counts(response) == {"pending": 2, "reported": 1, "spam": 1, "approved": 2, "rejected": 1}
+    counts = re.findall(r'<span class="console-count">([^<]*)</span>', response.content.decode())
+    assert counts == ["2+", "1", "1", "2+", "1"]
+
+
 def test_pending_is_the_first_tab(moderating, one_of_each):
     assert texts(moderating.get(QUEUE)) == ["ينتظر المراجعة"]
 
@@ -262,8 +273,10 @@ def test_likely_fine_first_puts_unflagged_known_and_link_free_comments_on_top(mo
     CommentFactory(status=APPROVED, email="known@example.com")
     ago = timezone.now() - timedelta(days=1)
     Comment.objects.filter(email="known@example.com").update(created_at=ago)
-    make(text="محتجز بكلمة", held_reason="كلمة تستدعي المراجعة: احتيال", minutes_ago=50)
-    make(text="جديد بلا روابط قديم", minutes_ago=40)
+    make(text="محتجز بكلمة", held_reason="كلمة تستدعي المراجعة: احتيال", flagged=True, minutes_ago=50)
+    make(
+        text="جديد بلا روابط قديم", held_reason="كل التعليقات تُراجع", minutes_ago=40
+    )  # held by the mode only
     make(text="جديد بلا روابط حديث", minutes_ago=5)
     make(text="جديد برابط https://x.example", minutes_ago=45)
     make(text="من معلّق معروف", email="known@example.com", minutes_ago=1)
@@ -278,7 +291,7 @@ def test_likely_fine_first_puts_unflagged_known_and_link_free_comments_on_top(mo
 
 
 def test_likely_fine_first_also_orders_the_reported_tab(moderating):
-    flagged = make(APPROVED, text="علّمته قاعدة", held_reason="معلّق جديد", minutes_ago=20)
+    flagged = make(APPROVED, text="علّمته قاعدة", held_reason="روابط كثيرة (3)", flagged=True, minutes_ago=20)
     plain = make(APPROVED, text="لم تعلّمه قاعدة", minutes_ago=10)
     report(flagged)
     report(plain)
@@ -310,8 +323,10 @@ def test_the_page_takes_the_same_number_of_queries_for_3_or_15_comments(moderati
         for n in range(count):
             comment = make(text=f"تعليق {n} https://x.example", held_reason="معلّق جديد", parent=None)
             if n % 2:
-                report(comment)
+                report(comment, reason="abuse", note="مسيء")
+                report(comment, reader="0000000000000002", reason="other")
                 make(APPROVED, email=comment.email, minutes_ago=5)
+            comment_moderate(comment=comment, moderator=moderator, status=REJECTED)
             comment_moderate(comment=comment, moderator=moderator, status=PENDING)
             make(parent=comment, article=comment.article)  # a reply shows whom it answers
         moderating.get(QUEUE)  # the session and the cached settings are loaded by now
@@ -321,6 +336,67 @@ def test_the_page_takes_the_same_number_of_queries_for_3_or_15_comments(moderati
         return len(queries)
 
     assert queries_for(3) == queries_for(15)
+
+
+def test_reported_rows_show_each_reason_with_how_many_readers_gave_it(moderating):
+    comment = make(APPROVED, text="تعليق أثار البلاغات")
+    report(comment, reader="0000000000000001", reason="spam")
+    report(comment, reader="0000000000000002", reason="spam")
+    report(comment, reader="0000000000000003", reason="other", note="ينشر أرقام هواتف")
+    make(APPROVED, text="لا بلاغ عليه")
+    response = moderating.get(QUEUE, {"tab": "reported"})
+    row = response.context["comments"][0]
+    assert row.report_reasons() == [("رسالة مزعجة", 2), ("سبب آخر", 1)]
+    html = response.content.decode()
+    assert "<li>رسالة مزعجة: <strong>2</strong></li>" in html  # western digits: the default
+    assert '<q dir="auto">ينشر أرقام هواتف</q>' in html
+    assert "إساءة:" not in html
+
+
+def test_a_row_shows_every_decision_newest_first_with_who_did_it(moderating, moderator):
+    other = UserFactory(username="night-desk", first_name="سلمى", last_name="ن", role="Moderator")
+    comment = make(text="تعليق تردد فيه المشرفون")
+    with time_machine.travel(timezone.now() - timedelta(hours=3), tick=False):
+        comment_moderate(comment=comment, moderator=moderator, status=REJECTED)
+    with time_machine.travel(timezone.now() - timedelta(hours=2), tick=False):
+        comment_moderate(comment=comment, moderator=other, status=APPROVED)
+    comment_moderate(comment=comment, moderator=moderator, featured=True)
+    response = moderating.get(QUEUE, {"tab": "approved"})
+    row = response.context["comments"][0]
+    assert [(d.moderator, d.from_status, d.to_status) for d in row.history] == [
+        (moderator, APPROVED, APPROVED), (other, REJECTED, APPROVED), (moderator, PENDING, REJECTED),
+    ]  # fmt: skip
+    html = response.content.decode()
+    history = re.search(r'<details class="console-history">.*?</details>', html, re.S).group(0)
+    items = re.findall(r"<li>(.*?)</li>", history, re.S)
+    assert len(items) == 3
+    assert "مُيّز" in items[0]
+    assert "سلمى ن" in items[1]
+    assert "مرفوض ← منشور" in items[1]
+    assert "منذ ساعتين" in items[1]
+    assert "بانتظار المراجعة ← مرفوض" in items[2]
+
+
+def test_a_hold_by_the_moderators_mode_is_not_shown_as_an_alarm(moderating):
+    rules = ModerationSettings.load()
+    rules.hold_words = "احتيال"
+    rules.save()  # the default mode holds every comment
+    article = ArticleFactory()
+    routine = comment_create(
+        article=article, name="هدى", email="h@example.com", text="تعليق عادي", ip_hash="1" * 16
+    )
+    flagged = comment_create(
+        article=article, name="سامي", email="s@example.com", text="هذا احتيال واضح", ip_hash="2" * 16
+    )
+    assert (routine.held_reason, routine.flagged) == ("كل التعليقات تُراجع", False)
+    assert (flagged.held_reason, flagged.flagged) == ("كلمة تستدعي المراجعة: احتيال", True)
+    html = moderating.get(QUEUE).content.decode()
+    assert '<p class="console-reason">كل التعليقات تُراجع</p>' in html
+    assert '<p class="console-reason console-reason--flagged">كلمة تستدعي المراجعة: احتيال</p>' in html
+    css = Path(finders.find("comments/console.css")).read_text(encoding="utf-8")
+    rules_css = dict(re.findall(r"(\.console-reason(?:--flagged)?) \{([^}]*)\}", css))
+    assert "error-fg" not in rules_css[".console-reason"]
+    assert "error-fg" in rules_css[".console-reason--flagged"]
 
 
 # --- Decisions -------------------------------------------------------------------------------

@@ -48,7 +48,7 @@ def test_the_readers_ip_address_is_stored_only_as_a_hash(client, clock):
 
     comment.status = Comment.Status.APPROVED
     comment.save()
-    client.post(f"/comments/{comment.pk}/report/", REMOTE_ADDR="203.0.113.77")
+    client.post(f"/comments/{comment.pk}/report/", {"reason": "spam"}, REMOTE_ADDR="203.0.113.77")
     assert CommentReport.objects.get().ip_hash == ip_hash("203.0.113.77")
 
 
@@ -124,8 +124,9 @@ def test_moderation_decisions_are_recorded_counted_and_expire_cached_pages(clien
 
 def test_approving_a_reported_comment_answers_its_reports(moderator):
     comment = CommentFactory()
-    assert comment_report(comment=comment, ip_hash=ip_hash("192.0.2.1"))
-    assert not comment_report(comment=comment, ip_hash=ip_hash("192.0.2.1"))  # once per reader
+    assert comment_report(comment=comment, ip_hash=ip_hash("192.0.2.1"), reason="spam")
+    # once per reader
+    assert not comment_report(comment=comment, ip_hash=ip_hash("192.0.2.1"), reason="abuse")
     assert list(Comment.objects.reported()) == [comment]
     comment_moderate(comment=comment, moderator=moderator, status=Comment.Status.APPROVED)
     assert not Comment.objects.reported().exists()
@@ -159,7 +160,7 @@ def test_a_commenter_can_get_everything_kept_about_them_and_have_it_erased(moder
     first = CommentFactory(article=mine, email="Sami@Example.com", website="https://sami.example")
     CommentFactory(article=other, email="sami@example.com", status=Comment.Status.PENDING)
     reply = CommentFactory(article=mine, parent=first, email="friend@example.com")
-    comment_report(comment=first, ip_hash=ip_hash("192.0.2.9"))
+    comment_report(comment=first, ip_hash=ip_hash("192.0.2.9"), reason="other")
     stranger = CommentFactory(article=other, email="stranger@example.com")
 
     export = commenter_export(" SAMI@example.com ")

@@ -3,6 +3,7 @@
 import hashlib
 import re
 from datetime import timedelta
+from html.parser import HTMLParser
 
 import pytest
 import time_machine
@@ -19,7 +20,7 @@ from comments.models import Comment, CommentReport, ModerationSettings
 from comments.views import DISCARDED_COUNTER
 from newsroom import formstamp
 from newsroom.models import SiteSettings
-from tests.comments.reader import csrf_token, reader_tokens, sql_of
+from tests.comments.reader import csrf_token, error_summary, reader_tokens, sql_of
 from tests.factories import ArticleFactory, CommentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -95,7 +96,7 @@ def test_csrf_protects_the_form_even_on_a_page_served_from_the_cache(article, cl
     refused = second.post(post_url, form)
     assert refused.status_code == 403
     html = refused.content.decode()
-    assert f'<div class="form-errors" role="alert"><p>{EXPIRED}</p></div>' in html
+    assert error_summary(html) == [EXPIRED]
     assert 'value="هدى"' in tag(html, "name")
     assert 'value="huda@example.com"' in tag(html, "email")
     assert 'value="https://huda.example"' in tag(html, "website")
@@ -191,7 +192,8 @@ def test_a_report_without_a_valid_token_comes_back_to_be_sent_again(article):
     assert not CommentReport.objects.exists()
     report_form = rf'action="/comments/{comment.pk}/report/"[^>]*>\s*<input[^>]*value="([^"]+)"'
     token = re.search(report_form, html).group(1)  # filled in: this page is the reader's own
-    reported = reader.post(f"/comments/{comment.pk}/report/", {"csrfmiddlewaretoken": token}, follow=True)
+    sent = {"csrfmiddlewaretoken": token, "reason": "abuse"}
+    reported = reader.post(f"/comments/{comment.pk}/report/", sent, follow=True)
     assert "شكراً، سيراجع المشرفون هذا التعليق." in reported.content.decode()
     assert CommentReport.objects.filter(comment=comment).count() == 1
 
@@ -235,6 +237,42 @@ def test_a_posted_comment_redirects_back_and_only_its_author_sees_it_pending(cli
     stranger = Client().get(article.get_absolute_url()).content.decode()
     assert "تعليقي الأول" not in stranger
     assert PENDING_NOTE not in stranger
+
+
+def comment_ids_in_order(html):
+    """The comments of the page, as (id, is it inside a list of replies), in page order."""
+    ids, depth = [], 0
+    section = html[html.index('<section class="comments"') :]
+    for match in re.finditer(
+        r'<ol class="comment-list( comment-list--replies)?"|</ol>|id="comment-(\d+)"', section
+    ):
+        if match.group(0) == "</ol>":
+            depth -= 1
+        elif match.group(0).startswith("<ol"):
+            depth += 1
+        else:
+            ids.append((int(match.group(2)), depth > 1))
+    return ids
+
+
+def test_a_pending_reply_shows_under_its_parent_not_at_the_bottom(client, clock, article):
+    first = CommentFactory(article=article, text="التعليق الأول")
+    answered = CommentFactory(article=article, parent=first, text="ردّ منشور")
+    second = CommentFactory(article=article, text="التعليق الثاني")
+    Client().get(article.get_absolute_url())  # the shared list is in the cache
+    send(client, clock, article, parent=first.pk, text="ردّي على الأول")
+    send(client, clock, article, text="تعليقي المستقل", email="other@example.com", ip="192.0.2.7")
+    reply, standalone = Comment.objects.get(text="ردّي على الأول"), Comment.objects.get(text="تعليقي المستقل")
+    assert reply.status == standalone.status == Comment.Status.PENDING
+
+    mine = client.get(article.get_absolute_url()).content.decode()
+    assert comment_ids_in_order(mine) == [
+        (first.pk, False), (answered.pk, True), (reply.pk, True), (second.pk, False), (standalone.pk, False),
+    ]  # fmt: skip
+    assert f'comment--pending" id="comment-{reply.pk}"' in mine
+
+    stranger = Client().get(article.get_absolute_url()).content.decode()
+    assert comment_ids_in_order(stranger) == [(first.pk, False), (answered.pk, True), (second.pk, False)]
 
 
 def test_a_published_comment_thanks_its_author_only(client, clock, article):
@@ -350,7 +388,7 @@ def test_a_refused_comment_gets_a_neutral_message_and_nothing_is_stored(client, 
     response = send(client, clock, article, text="هذه كلمة قبيحة")
     assert response.status_code == 403
     html = response.content.decode()
-    assert '<div class="form-errors" role="alert"><p>تعذّر نشر تعليقك.</p></div>' in html
+    assert error_summary(html) == ["تعذّر نشر تعليقك."]
     assert "هذه كلمة قبيحة</textarea>" in html
     assert not Comment.objects.exists()
 
@@ -371,9 +409,7 @@ def test_a_second_comment_within_seconds_is_slowed_down_without_losing_it(client
     response = send(client, clock, article, **typed, **other)
     assert response.status_code == 429
     html = response.content.decode()
-    assert (
-        '<div class="form-errors" role="alert"><p>تمهّل قليلاً: انتظر بضع ثوانٍ قبل إرسال تعليق آخر.</p>' in html
-    )
+    assert error_summary(html)[0] == "تمهّل قليلاً: انتظر بضع ثوانٍ قبل إرسال تعليق آخر."
     assert 'value="هدى س."' in tag(html, "name")
     assert f'value="{other.get("email", "huda@example.com")}"' in tag(html, "email")
     assert 'value="https://huda.example"' in tag(html, "website")
@@ -400,13 +436,13 @@ def test_a_reader_reports_a_comment_once_and_only_they_see_the_thanks(client, ar
     SiteSettings.load()
     comment = CommentFactory(article=article)
     client.get(article.get_absolute_url())  # the page is cached for anonymous readers
-    first = client.post(f"/comments/{comment.pk}/report/", follow=True)
+    first = client.post(f"/comments/{comment.pk}/report/", {"reason": "spam"}, follow=True)
     assert "شكراً، سيراجع المشرفون هذا التعليق." in first.content.decode()
     assert "شكراً، سيراجع المشرفون" not in Client().get(article.get_absolute_url()).content.decode()
-    again = client.post(f"/comments/{comment.pk}/report/", follow=True)
+    again = client.post(f"/comments/{comment.pk}/report/", {"reason": "abuse"}, follow=True)
     assert "سبق أن أبلغت عن هذا التعليق." in again.content.decode()
     assert CommentReport.objects.filter(comment=comment).count() == 1
-    Client(REMOTE_ADDR="192.0.2.50").post(f"/comments/{comment.pk}/report/")
+    Client(REMOTE_ADDR="192.0.2.50").post(f"/comments/{comment.pk}/report/", {"reason": "off_topic"})
     assert CommentReport.objects.filter(comment=comment).count() == 2
 
 
@@ -426,3 +462,91 @@ def test_an_article_page_costs_the_same_queries_with_2_or_20_comments_and_their_
         CommentFactory(article=article, parent=CommentFactory(article=article), staff_author=editor)
     assert Comment.objects.approved().filter(parent=None).count() == 20
     assert queries() == few
+
+
+class BlockInParagraph(HTMLParser):
+    """Finds block elements (lists, divs) inside a <p>, which HTML does not allow."""
+
+    BLOCKS = {"ul", "ol", "div", "p", "fieldset", "form"}
+
+    def __init__(self):
+        super().__init__()
+        self.open_paragraphs, self.misplaced = 0, []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.BLOCKS and self.open_paragraphs:
+            self.misplaced.append(tag)
+        if tag == "p":
+            self.open_paragraphs += 1
+
+    def handle_endtag(self, tag):
+        if tag == "p":
+            self.open_paragraphs -= 1
+
+
+def test_a_refused_form_puts_its_errors_in_a_summary_that_takes_focus(client, clock, article):
+    CommentFactory(article=article)  # a report form on the page too
+    response = send(client, clock, article, name="", email="huda@nowhere", text="تعليق يبقى كما كتبته")
+    assert response.status_code == 400
+    html = response.content.decode()
+    checker = BlockInParagraph()
+    checker.feed(html[html.index('<section class="comments"') :])
+    assert checker.misplaced == []
+    summary = re.search(r'<div class="form-errors" id="comment-errors"[^>]*>', html).group(0)
+    assert "autofocus" in summary
+    assert 'tabindex="-1"' in summary
+    assert html.count(" autofocus") == 1
+    assert error_summary(html) == [
+        "الاسم: اكتب اسمك.",
+        "البريد الإلكتروني: اكتب بريداً إلكترونياً صحيحاً، مثل name@example.com.",
+    ]
+    assert '<a href="#id_name">' in html
+    assert '<a href="#id_email">' in html
+    assert 'aria-invalid="true" aria-describedby="id_name_error"' in tag(html, "name")
+    assert "تعليق يبقى كما كتبته</textarea>" in html
+
+
+def test_a_blank_form_has_no_error_summary_and_takes_no_focus(client, article):
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert 'id="comment-errors"' not in html
+    assert "autofocus" not in html
+
+
+REPORT_REASONS = {"spam": "رسالة مزعجة", "abuse": "إساءة", "off_topic": "خارج الموضوع", "other": "سبب آخر"}
+
+
+def test_the_report_form_offers_the_four_reasons_and_a_note(client, article):
+    comment = CommentFactory(article=article)
+    html = client.get(article.get_absolute_url()).content.decode()
+    form = re.search(
+        rf'<form method="post" action="/comments/{comment.pk}/report/".*?</form>', html, re.S
+    ).group(0)
+    for value, label in REPORT_REASONS.items():
+        assert re.search(
+            rf'<input type="radio" name="reason" value="{value}" required> {label}</label>', form
+        )
+    assert f'name="note" id="report-note-{comment.pk}" maxlength="300"' in form
+    assert "<summary>إبلاغ</summary>" in html  # a disclosure: works without JavaScript
+
+
+def test_a_report_keeps_its_reason_and_the_readers_words(client, article):
+    comment = CommentFactory(article=article)
+    client.post(f"/comments/{comment.pk}/report/", {"reason": "other", "note": "  معلومة مضللة عن الميناء "})
+    client.post(f"/comments/{comment.pk}/report/", {"reason": "abuse"}, REMOTE_ADDR="192.0.2.60")
+    reports = CommentReport.objects.filter(comment=comment).order_by("pk")
+    assert [(r.reason, r.note) for r in reports] == [("other", "معلومة مضللة عن الميناء"), ("abuse", "")]
+
+
+@pytest.mark.parametrize(
+    ("sent", "told"),
+    [
+        ({}, "اختر سبب البلاغ."),
+        ({"reason": "boring"}, "اختر سبب البلاغ."),
+        ({"reason": "other", "note": "x" * 301}, "التفاصيل أطول من 300 حرف."),
+    ],
+)
+def test_a_report_without_a_valid_reason_is_not_counted_and_says_why(client, article, sent, told):
+    comment = CommentFactory(article=article)
+    response = client.post(f"/comments/{comment.pk}/report/", sent, follow=True)
+    assert not CommentReport.objects.exists()
+    assert f'<p class="message message--error">{told}</p>' in response.content.decode()

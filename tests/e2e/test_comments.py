@@ -5,7 +5,7 @@ import pytest
 from comments import moderation
 from comments.models import Comment
 from tests.e2e.conftest import ARTIFACTS, reader_context
-from tests.factories import ArticleFactory, UserFactory
+from tests.factories import ArticleFactory, CommentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -40,8 +40,8 @@ def test_a_comment_goes_from_an_empty_form_to_published(browser, page, live_serv
     form.locator("#id_email").fill("reader@nowhere")
     form.locator("#id_text").fill(COMMENT)
     form.get_by_role("button", name="أرسل التعليق").click()
-    page.get_by_text("اكتب اسمك.").wait_for()
-    assert page.get_by_text("اكتب بريداً إلكترونياً صحيحاً").is_visible()
+    page.get_by_text("اكتب اسمك.", exact=True).wait_for()  # under the field; the summary links to it
+    assert page.locator("#id_email_error").get_by_text("اكتب بريداً إلكترونياً صحيحاً").is_visible()
     assert page.locator("#id_text").input_value() == COMMENT
     screenshot(page, "comment-errors-desktop")
 
@@ -149,7 +149,7 @@ def test_without_javascript_the_form_comes_back_with_the_text_and_then_goes_thro
 
     assert send(page, name="سلمى", email="salma@example.com", website="https://salma.example") == 403
     alert = page.locator("#respond .form-errors")
-    assert alert.inner_text().strip() == EXPIRED
+    assert alert.locator("li").inner_text().strip() == EXPIRED
     assert alert.evaluate("element => getComputedStyle(element).direction") == "rtl"
     assert page.locator("#id_name").input_value() == "سلمى"
     assert page.locator("#id_email").input_value() == "salma@example.com"
@@ -179,7 +179,7 @@ def test_when_the_token_cannot_be_fetched_the_comment_still_comes_back_intact(br
     page.wait_for_timeout(WRITING_MS)
     page.route("**/csrf/", lambda route: route.abort())  # offline for a moment, or a server error
     assert send(page, name="ريم", email="reem@example.com") == 403
-    assert page.locator("#respond .form-errors").inner_text().strip() == EXPIRED
+    assert page.locator("#respond .form-errors li").inner_text().strip() == EXPIRED
     assert page.locator("#id_text").input_value() == COMMENT
     assert not Comment.objects.exists()
     assert send(page) == 200  # the token came with the form
@@ -187,3 +187,64 @@ def test_when_the_token_cannot_be_fetched_the_comment_still_comes_back_intact(br
     assert Comment.objects.get().text == COMMENT
     context.close()
     assert context.external == []
+
+
+# --- After a refused post focus lands on the errors; a pending reply sits under its parent. -----
+@pytest.mark.parametrize("javascript", [True, False])
+def test_focus_lands_on_the_errors_after_a_refused_post(browser, live_server, screenshot, javascript):
+    article = ArticleFactory(title="بلدية المدينة تطلق خطة للنقل العام")
+    context = reader_context(browser, live_server, java_script_enabled=javascript)
+    page = context.new_page()
+    page.goto(live_server.url + article.get_absolute_url())
+    page.wait_for_timeout(WRITING_MS)
+    # Without the script the shared page's form has no token yet: refused for that too (403).
+    assert send(page, name="   ", email="reader@nowhere") == (400 if javascript else 403)
+    summary = page.locator("#comment-errors")
+    assert page.evaluate("document.activeElement.id") == "comment-errors"
+    assert summary.is_visible()
+    assert summary.get_attribute("role") == "alert"
+    assert summary.locator("li").all_inner_texts()[-2:] == [
+        "الاسم: اكتب اسمك.",
+        "البريد الإلكتروني: اكتب بريداً إلكترونياً صحيحاً، مثل name@example.com.",
+    ]
+    scrolled_into_view = "element => element.getBoundingClientRect().top >= 0 && element.getBoundingClientRect().top < innerHeight"
+    assert summary.evaluate(scrolled_into_view)
+    page.keyboard.press("Tab")  # the first link of the summary, then to its field
+    assert page.evaluate("document.activeElement.getAttribute('href')") == "#id_name"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "id_name"
+    assert page.locator("#id_text").input_value() == COMMENT
+    if javascript:
+        summary.screenshot(path=str(ARTIFACTS / "comment-error-summary-desktop.png"))
+        page.set_viewport_size(PHONE)
+        screenshot(page, "comment-errors-phone")
+    context.close()
+    assert context.external == []
+
+
+def test_a_pending_reply_shows_under_its_parent(browser, live_server, screenshot):
+    article = ArticleFactory(title="مهرجان الكتاب يعود في دورته العاشرة")
+    parent = CommentFactory(article=article, name="سامي", text="هل سيُقام في الموعد نفسه؟")
+    later = CommentFactory(article=article, name="هدى", text="أتمنى أن تشارك دور نشر أكثر.")
+    context = reader_context(browser, live_server)
+    page = context.new_page()
+    page.goto(live_server.url + article.get_absolute_url())
+    page.locator(f"#comment-{parent.pk}").get_by_role("link", name="ردّ على سامي").click()
+    page.wait_for_url(f"**?replyto={parent.pk}#respond")
+    page.locator("#id_name").focus()  # starts writing: the script fetches the form's stamp
+    page.wait_for_timeout(WRITING_MS)
+    assert send(page, name="ريم", email="reem@example.com") == 200
+    reply = Comment.objects.get(email="reem@example.com")
+    assert reply.parent == parent
+    shown = page.locator(f"#comment-{reply.pk}")
+    assert "comment--pending" in shown.get_attribute("class")
+    replies_of_parent = page.locator(f"li:has(> #comment-{parent.pk}) > ol.comment-list--replies")
+    assert replies_of_parent.locator(f"#comment-{reply.pk}").count() == 1
+    order = page.evaluate(
+        "ids => ids.map(id => document.getElementById(id).getBoundingClientRect().top)",
+        [f"comment-{parent.pk}", f"comment-{reply.pk}", f"comment-{later.pk}"],
+    )
+    assert order == sorted(order)  # between its parent and the next comment, not at the bottom
+    page.set_viewport_size(PHONE)
+    screenshot(page, "comment-pending-reply-phone")
+    context.close()
