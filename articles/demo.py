@@ -13,11 +13,12 @@ demo command twice creates nothing the second time.
 import colorsys
 import io
 import json
+import math
 import random
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -26,8 +27,9 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFilter
 
-from articles.models import Article, AuthorProfile, MediaImage, Section
+from articles.models import Article, ArticleViewCount, AuthorProfile, MediaImage, Section
 from articles.tagging import ARABIC_COMMA
+from newsroom.cachetags import expire
 
 CONTENT = Path(__file__).with_name("demo_content")
 IMAGE_SIZE = (1600, 900)
@@ -35,6 +37,10 @@ BREAKING_HOURS = 12
 STAFF_WRITERS = ("editor", "journalist")
 FLAGS = {"breaking", "featured"}
 TRANSLATION = ".en.html"
+# Demo readers: views in a story's first hour (times its appeal), over the week "most read" covers.
+PEAK_VIEWS = 180
+BREAKING_APPEAL = 2.5
+VIEWS_HOURS = 7 * 24
 
 
 @dataclass(frozen=True)
@@ -212,14 +218,53 @@ def _image(data: DemoArticle) -> MediaImage:
     return image
 
 
+def _hourly_views(data: DemoArticle, published: datetime, now: datetime) -> dict[datetime, int]:
+    """Readers per hour since `published` (the last VIEWS_HOURS at most): a peak in the first
+    hours that fades, breaking stories drawing more, each story its own appeal (seeded by its key)."""
+    rng = random.Random(data.key)
+    appeal = rng.lognormvariate(0, 0.7) * (BREAKING_APPEAL if data.breaking else 1)
+    first = published.replace(minute=0, second=0, microsecond=0)
+    age_now = int((now - first) / timedelta(hours=1))
+    hours = range(max(0, age_now - VIEWS_HOURS), age_now + 1)
+    views = {
+        first + timedelta(hours=age): round(PEAK_VIEWS * appeal * math.exp(-age / 20) * rng.uniform(0.7, 1.3))
+        for age in hours
+    }
+    return {hour: count for hour, count in views.items() if count}
+
+
+def _seed_views(demo_articles: list[DemoArticle], now: datetime) -> None:
+    """Reader views for the public demo articles that have none yet, so "most read" shows
+    something on a fresh demo; running again adds nothing."""
+    by_title = {data.title: data for data in demo_articles}
+    unread = (
+        Article.objects.published(any_language=True)
+        .filter(view_counts__isnull=True)
+        .translated("ar", title__in=by_title)
+        .prefetch_related("translations")
+    )
+    rows = [
+        ArticleViewCount(article=article, hour=hour, views=views)
+        for article in unread
+        for hour, views in _hourly_views(
+            by_title[article.safe_translation_getter("title", language_code="ar")], article.publish_at, now
+        ).items()
+    ]
+    if rows:
+        ArticleViewCount.objects.bulk_create(rows)
+        expire("most_read")
+
+
 @transaction.atomic
 def ensure_demo_content() -> int:
-    """Create the demo sections, authors and articles that are missing; return how many articles."""
+    """Create the demo sections, authors and articles that are missing, and their readers'
+    views; return how many articles were created."""
     sections, authors = _sections(), _authors()
     existing = set(Article.objects.translated("ar").values_list("translations__title", flat=True))
     now = timezone.now()
     created = 0
-    for data in load_articles():
+    demo_articles = load_articles()
+    for data in demo_articles:
         if data.title in existing:
             continue
         publish_at = now - timedelta(hours=data.hours_ago)
@@ -242,4 +287,5 @@ def ensure_demo_content() -> int:
                 article.save()
         article.tags.set(data.tags)
         created += 1
+    _seed_views(demo_articles, now)
     return created

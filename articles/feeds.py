@@ -65,8 +65,7 @@ class ArticleAtomFeed(feedgenerator.Atom1Feed):
 class LatestArticlesFeed(Feed):
     """The newest published articles of the whole site, as RSS 2.0."""
 
-    feed_type = ArticleRssFeed
-    language = "ar"
+    feed_type = ArticleRssFeed  # in the edition's language (the active one), with its articles only
     title = _("مداد — آخر الأخبار")
     description = _("آخر ما نشره مداد من أخبار.")
     item_guid_is_permalink = False
@@ -134,7 +133,7 @@ class SectionFeed(LatestArticlesFeed):
     """The newest published articles of one section, found by its slug."""
 
     def get_object(self, request: HttpRequest, slug: str) -> Section:
-        return Section.objects.translated(slug=slug).get()
+        return Section.objects.filter(translations__slug=slug).distinct().get()  # any language, as the page
 
     def title(self, section: Section) -> str:
         return gettext("مداد — %(section)s") % {"section": section}

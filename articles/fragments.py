@@ -10,6 +10,7 @@ from articles.models import Article, Section
 from newsroom.fragments import register
 
 TICKER_SIZE = 8
+LATEST_SIZE = 5  # the article page's sidebar
 FRAGMENT_SECONDS = 5 * 60  # an upper bound: tags expire them as soon as what they show changes
 
 
@@ -48,7 +49,17 @@ def _footer(arg: str) -> dict:
 
 @register("ticker", "includes/ticker_items.html", tags=("ticker",), seconds=FRAGMENT_SECONDS)
 def _ticker(arg: str) -> dict:
-    return {"ticker_articles": ticker_articles()}
+    """`arg`: "copy" for the moving ticker's second, inert copy of the list."""
+    return {"ticker_articles": ticker_articles(), "copy": arg == "copy"}
+
+
+# Every change to a public article (a title edit too) expires "most_read" (newsroom/expiry.py);
+# "menu", a section's new name.
+@register(
+    "latest", "includes/latest.html", tags=("list:latest", "most_read", "menu"), seconds=FRAGMENT_SECONDS
+)
+def _latest(arg: str) -> dict:
+    return {"latest_articles": list(Article.objects.published().for_listing()[:LATEST_SIZE])}
 
 
 @register("most_read", "includes/most_read.html", tags=("most_read",), seconds=popularity.MOST_READ_SECONDS)

@@ -6,9 +6,10 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 
 from articles.models import Article
 
@@ -31,6 +32,11 @@ def w3c_datetime(moment: datetime) -> str:
 
 def news_article_jsonld(article: Article, request: HttpRequest) -> SafeString:
     """A schema.org NewsArticle for `article`, safe to put between <script type="application/ld+json"> tags."""
+    return script_json(news_article_data(article, request))
+
+
+def news_article_data(article: Article, request: HttpRequest) -> dict[str, Any]:
+    """The schema.org NewsArticle of `article` as a dictionary, for types built on it."""
     absolute = request.build_absolute_uri
     published, modified = article.publish_at, last_modified(article)
     data: dict[str, Any] = {
@@ -59,6 +65,40 @@ def news_article_jsonld(article: Article, request: HttpRequest) -> SafeString:
         "keywords": [tag.name for tag in article.tags.all()],
         "inLanguage": get_language(),
     }
-    text = json.dumps({key: value for key, value in data.items() if value}, ensure_ascii=False)
+    return {key: value for key, value in data.items() if value}
+
+
+def script_json(data: dict[str, Any]) -> SafeString:
+    """`data` as JSON that is safe between <script type="application/ld+json"> tags."""
+    text = json.dumps(data, ensure_ascii=False)
     # Safe: with <, > and & escaped, no text can close the <script> element or open another.
     return mark_safe(text.translate(_SCRIPT_ESCAPES))
+
+
+def breadcrumbs(article: Article) -> list[tuple[str, str]]:
+    """Where the article sits, as (name, path) from the home page to it: shown above the
+    article and described to search engines by breadcrumb_jsonld()."""
+    return [
+        (gettext("الرئيسية"), reverse("articles:home")),
+        (str(article.section), article.section.get_absolute_url()),
+        (article.safe_translation_getter("title", any_language=True), article.get_absolute_url()),
+    ]
+
+
+def breadcrumb_jsonld(trail: list[tuple[str, str]], request: HttpRequest) -> SafeString:
+    """A schema.org BreadcrumbList of `trail` (see breadcrumbs())."""
+    return script_json(
+        {
+            "@context": "https://schema.org",
+            "@type": "BreadcrumbList",
+            "itemListElement": [
+                {
+                    "@type": "ListItem",
+                    "position": position,
+                    "name": name,
+                    "item": request.build_absolute_uri(path),
+                }
+                for position, (name, path) in enumerate(trail, start=1)
+            ],
+        }
+    )

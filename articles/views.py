@@ -17,9 +17,17 @@ from django.views.generic import DetailView, ListView, TemplateView
 from django.views.generic.dates import MonthArchiveView
 
 from articles import popularity
-from articles.models import Article, ArticleSlugRedirect, AuthorProfile, Section, Tag, TagRedirect
+from articles.models import (
+    Article,
+    ArticleSlugRedirect,
+    ArticleTranslation,
+    AuthorProfile,
+    Section,
+    Tag,
+    TagRedirect,
+)
 from articles.search import clean_query, search_articles
-from articles.seo import news_article_jsonld
+from articles.seo import breadcrumb_jsonld, breadcrumbs, news_article_jsonld
 from newsroom import fragments
 from newsroom.cachetags import depends
 from newsroom.http import client_ip
@@ -71,11 +79,11 @@ class ArticleDetailView(DetailView):
         return Article.objects.visible_to(self.request.user).for_listing()
 
     def get_object(self, queryset=None):
-        slug, language = self.kwargs["slug"], get_language()
-        queryset = self.get_queryset()
+        """The article whose slug in this edition's language is the one in the address."""
         article = (
-            queryset.filter(translations__language_code=language, translations__slug=slug).first()
-            or queryset.filter(translations__slug=slug).first()
+            self.get_queryset()
+            .filter(translations__language_code=get_language(), translations__slug=self.kwargs["slug"])
+            .first()
         )
         if article is None:
             raise Http404
@@ -90,10 +98,24 @@ class ArticleDetailView(DetailView):
             ).first()
             if moved and Article.objects.visible_to(request.user).filter(pk=moved.article_id).exists():
                 return redirect(moved.article, permanent=True)
+            if elsewhere := self.other_edition_url(kwargs["slug"]):
+                return redirect(elsewhere)  # temporary: a translation may come, or go
             raise
         if not self.object.is_public:
             add_never_cache_headers(response)  # a preview must never land in a shared cache
         return response
+
+    def other_edition_url(self, slug: str) -> str | None:
+        """Where to read the article that has `slug` in another language: in this edition if
+        it is translated, else in its own; None if there is no such article."""
+        visible = Article.objects.visible_to(self.request.user, any_language=True)
+        found = (
+            ArticleTranslation.objects.filter(slug=slug, master__in=visible).select_related("master").first()
+        )
+        if found is None:
+            return None
+        urls = found.master.translation_urls()
+        return urls.get(get_language(), urls[found.language_code])
 
     def get_context_data(self, **kwargs):
         article, absolute = self.object, self.request.build_absolute_uri
@@ -113,6 +135,18 @@ class ArticleDetailView(DetailView):
     @cached_property
     def structured_data(self):
         return news_article_jsonld(self.object, self.request)
+
+    @cached_property
+    def breadcrumbs(self):
+        return breadcrumbs(self.object)
+
+    @cached_property
+    def breadcrumb_data(self):
+        return breadcrumb_jsonld(self.breadcrumbs, self.request)
+
+    @cached_property
+    def neighbours(self):
+        return self.object.neighbours_in_section()
 
 
 class ArticleListView(ListView):

@@ -88,6 +88,13 @@ def without_article(word: str) -> str:
     return stem if len(stem) >= MIN_STEM_LENGTH else word
 
 
+def initials(name: str) -> str:
+    """What an avatar shows for `name`: the first letters of its first two words, without
+    "ال" («ليلى العلي» → «لع»); «؟» for a name without letters."""
+    firsts = [without_article(word) for word in name.split()]
+    return "".join(word[0] for word in firsts[:2] if word).upper() or "؟"
+
+
 def unicode_slug(text: str) -> str:
     """A URL slug that keeps Arabic letters (without diacritics, tatweel or invisible marks)."""
     text = INVISIBLE.sub("", text or "")

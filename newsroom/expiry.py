@@ -9,15 +9,20 @@ name the tags a change touches. The vocabulary:
   ``list:archive:<yyyy-mm>``: which articles a list holds (home, feeds, archive, …);
 - ``section:<id>``, ``tag:<id>``, ``author:<id>``, ``image:<id>``: names, bios and pictures;
 - ``everything``: pages about all published content at once (search, sitemaps);
-- ``menu``, ``ticker``, ``most_read``, ``settings``, ``comment-rules``: what they say.
+- ``menu``, ``ticker``, ``most_read``, ``settings``, ``comment-rules``: what they say;
+- ``live:<id>``: a live coverage's entries (its article's page and its poll endpoint).
 
 Nothing a reader cannot see expires anything: saving a draft, a piece in review or a
 scheduled article that is not public yet leaves every page cached.
 """
 
+from collections.abc import Iterable
+
+from django.conf import settings
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
+from django.utils.translation import override
 
 from articles.fragments import ticker_articles
 from articles.models import (
@@ -31,6 +36,7 @@ from articles.models import (
     TaggedArticle,
 )
 from comments.models import Comment, ModerationSettings
+from live.models import LiveCoverage, LiveEntry
 from newsroom.cachetags import expire
 from newsroom.models import SiteSettings
 
@@ -61,7 +67,12 @@ def _lists(state: dict) -> set[str]:
 
 
 def _in_ticker(article: Article) -> bool:
-    return article.pk in {shown.pk for shown in ticker_articles()}
+    """Whether the ticker of any edition shows `article` (each edition lists its own)."""
+    for language, _name in settings.LANGUAGES:
+        with override(language):
+            if article.pk in {shown.pk for shown in ticker_articles()}:
+                return True
+    return False
 
 
 def article_changed(article: Article, before: dict | None, after: dict | None) -> None:
@@ -77,6 +88,15 @@ def article_changed(article: Article, before: dict | None, after: dict | None) -
         tags.add("ticker")
     elif after["is_breaking"] or _in_ticker(article):
         tags.add("ticker")
+    expire(*tags)
+
+
+def archive_loaded(states: Iterable[dict]) -> None:
+    """A bulk load (manage.py seed_bench) runs no signal: expire every list its new public
+    articles joined, given their states as `_public_state` describes them."""
+    tags = {"everything", "most_read", "ticker"}
+    for state in states:
+        tags |= _lists(state)
     expire(*tags)
 
 
@@ -104,11 +124,13 @@ def _article_deleted(sender, instance: Article, **kwargs):
 
 @receiver(post_save, sender=ArticleTranslation)
 @receiver(post_delete, sender=ArticleTranslation)
-def _article_text_changed(sender, instance: ArticleTranslation, raw=False, **kwargs):
+def _article_text_changed(sender, instance: ArticleTranslation, raw=False, created=False, **kwargs):
     article = Article.objects.filter(pk=instance.master_id).first()
     if article is not None and not raw:
         state = _public_state(article)
-        article_changed(article, state, state)
+        # A language added or removed puts the article in, or takes it out of, that edition's lists.
+        language_changed = created or kwargs["signal"] is post_delete
+        article_changed(article, None if language_changed else state, state)
 
 
 @receiver(post_save, sender=TaggedArticle)
@@ -162,3 +184,21 @@ def _comment_changed(sender, instance: Comment, created=False, **kwargs):
     """Any decision on a comment; a new comment held for moderation shows nowhere yet."""
     if not (created and instance.status != Comment.Status.APPROVED):
         expire(f"comments:{instance.article_id}")
+
+
+@receiver(post_save, sender=LiveCoverage)
+@receiver(post_delete, sender=LiveCoverage)
+def _live_coverage_changed(sender, instance: LiveCoverage, raw=False, **kwargs):
+    """Opening or ending a coverage: its page, and the «مباشر» mark on its cards and the ticker."""
+    article = Article.objects.filter(pk=instance.article_id).first()
+    if not raw and article is not None and article.is_public:
+        expire(*instance.cache_tags, f"article:{article.pk}", "ticker")
+
+
+@receiver(post_save, sender=LiveEntry)
+@receiver(post_delete, sender=LiveEntry)
+def _live_entry_changed(sender, instance: LiveEntry, raw=False, **kwargs):
+    """Any entry posted, edited, pinned or deleted: the coverage's page and poll endpoint."""
+    coverage = LiveCoverage.objects.select_related("article").filter(pk=instance.coverage_id).first()
+    if not raw and coverage is not None and coverage.article.is_public:
+        expire(*coverage.cache_tags)

@@ -13,6 +13,7 @@ ROLE_PERMISSIONS = {
             "view_section", "view_tag", "view_authorprofile",
             "add_mediaimage", "change_mediaimage", "view_mediaimage",
         ],
+        "live": ["view_livecoverage", "add_liveentry", "change_liveentry", "view_liveentry"],
     },
     "Editor": {
         "articles": [
@@ -23,6 +24,10 @@ ROLE_PERMISSIONS = {
             "add_mediaimage", "change_mediaimage", "delete_mediaimage", "view_mediaimage",
         ],
         "newsroom": ["view_sitesettings", "change_sitesettings"],
+        "live": [
+            "add_livecoverage", "change_livecoverage", "view_livecoverage", "manage_coverage",
+            "add_liveentry", "change_liveentry", "delete_liveentry", "view_liveentry",
+        ],
     },
     "Moderator": {
         "comments": [

@@ -18,12 +18,14 @@ admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
     path("csrf/", views.csrf_token, name="csrf"),  # for forms on shared pages (newsroom/views.py)
-    path("", include("articles.seo_urls")),  # feeds, sitemaps, robots.txt
+    path("", include("articles.seo_urls")),  # sitemaps, robots.txt
 ]
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("", include("comments.urls")),
+    path("live/", include("live.urls")),
     path("", include("articles.urls")),
+    path("", include("articles.feed_urls")),  # each edition's own feeds
     prefix_default_language=False,
 )
 

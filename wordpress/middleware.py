@@ -38,7 +38,7 @@ class LegacyRedirectMiddleware:
         # Nothing was imported under an address PostgreSQL could not store (too long, a NUL).
         if len(old_path) > LegacyRedirect._meta.get_field("old_path").max_length or "\x00" in old_path:
             return None
-        published = Article.objects.published().values("pk")
+        published = Article.objects.published(any_language=True).values("pk")
         legacy = (
             LegacyRedirect.objects.filter(old_path=old_path, article__in=published)
             .select_related("article")

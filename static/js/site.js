@@ -1,5 +1,5 @@
 // Midad reader enhancements. Every page works without this file; it only adds:
-// 1. the back-to-top button appearing after scrolling, 2. the ticker refreshing itself,
+// 1. the back-to-top button appearing after scrolling, 2. the ticker's pace and refresh,
 // 3. the article view beacon that feeds "most read", 4. the reader's CSRF token in the forms
 // of pages every reader shares.
 
@@ -22,17 +22,34 @@ if (backToTop && topMarker && "IntersectionObserver" in window) {
   });
 }
 
-// 2. Ticker: fetch fresh headlines every minute without reloading the page.
+// 2. Ticker: an even pace whatever the headlines' length; each headline the keyboard reaches
+// shown whole, and the row back at its start when the keyboard leaves; fresh headlines every
+// minute without reloading the page.
 const ticker = document.querySelector("[data-ticker-url]");
 if (ticker) {
+  const TICKER_PIXELS_PER_SECOND = 60;
+  const track = ticker.querySelector(".ticker__track");
+  const pace = () => {
+    const list = track?.querySelector(".ticker__items");
+    if (list) track.style.setProperty("--ticker-seconds", `${Math.max(20, list.offsetWidth / TICKER_PIXELS_PER_SECOND)}s`);
+  };
+  pace();
+  // Chromium leaves a headline that shows a sliver unscrolled: show the focused one whole.
+  ticker.addEventListener("focusin", (event) => event.target.scrollIntoView({ block: "nearest", inline: "nearest" }));
+  ticker.addEventListener("focusout", (event) => {
+    if (!ticker.contains(event.relatedTarget)) ticker.querySelector(".ticker__viewport").scrollLeft = 0;
+  });
   const refresh = async () => {
     if (document.hidden) return;
     try {
       const response = await fetch(ticker.dataset.tickerUrl, { headers: { Accept: "text/html" } });
       if (!response.ok) return;
       const fresh = new DOMParser().parseFromString(await response.text(), "text/html").querySelector("ul");
-      const current = ticker.querySelector("ul");
-      if (fresh && current && fresh.innerHTML.trim() !== current.innerHTML.trim()) current.replaceWith(fresh);
+      const [current, copy] = ticker.querySelectorAll("ul");
+      if (!fresh || !current || fresh.innerHTML.trim() === current.innerHTML.trim()) return;
+      current.replaceWith(fresh);
+      copy?.replaceChildren(...fresh.cloneNode(true).childNodes); // the copy stays inert and hidden
+      pace();
     } catch {
       // Offline or server busy: keep the headlines we have and try again next time.
     }

@@ -2,7 +2,9 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from django.utils.translation import ngettext, override
 
+from articles import search
 from articles.models import Article
 from articles.search import highlight, search_articles
 from tests.factories import ArticleFactory
@@ -128,11 +130,22 @@ def test_text_search_operators_are_plain_punctuation_around_the_words_searched(q
     assert list(search_articles(query)) == [article]
 
 
-def test_results_come_from_a_single_query_and_can_be_prepared_for_listing(django_assert_num_queries):
-    article = ArticleFactory(title="قمة المناخ")
-    with django_assert_num_queries(1):
-        assert list(search_articles("المناخ")) == [article]
-    assert list(search_articles("المناخ").for_listing()) == [article]
+def test_results_come_from_two_queries_however_many_match_and_can_be_prepared_for_listing(
+    django_assert_num_queries,
+):
+    articles = [ArticleFactory(title="قمة المناخ"), ArticleFactory(title="مؤتمر المناخ")]
+    with django_assert_num_queries(2):  # which articles match, newest first; then them, ranked
+        assert set(search_articles("المناخ")) == set(articles)
+    assert set(search_articles("المناخ").for_listing()) == set(articles)
+
+
+def test_only_the_newest_matches_are_ranked(monkeypatch):
+    monkeypatch.setattr(search, "RANKED_MATCHES", 2)
+    now = timezone.now()
+    _older, *newest = [
+        ArticleFactory(title="قمة المناخ", publish_at=now - timedelta(hours=h)) for h in (30, 20, 10)
+    ]
+    assert set(search_articles("المناخ")) == set(newest)
 
 
 def test_only_the_first_200_characters_of_a_query_count():
@@ -186,3 +199,40 @@ def test_highlight_without_a_match_shows_the_beginning():
     text = " ".join(f"كلمة{number}" for number in range(50))
     assert highlight(text, "المناخ", max_words=3) == "كلمة0 كلمة1 كلمة2 …"
     assert highlight("نص قصير", "") == "نص قصير"
+
+
+def search_summary(client, url: str) -> str:
+    html = client.get(url).content.decode()
+    return html.split('class="search-summary" role="status">', 1)[1].split("</p>", 1)[0]
+
+
+def test_the_result_count_speaks_arabic_plural_forms(client):
+    said = []
+    for count in range(4):
+        said.append(search_summary(client, "/search/?q=الزيتون"))
+        ArticleFactory(title=f"موسم قطاف الزيتون رقم {count}")
+    assert said == [
+        "لا نتائج لـ «الزيتون»",
+        "نتيجة واحدة لـ «الزيتون»",
+        "نتيجتان لـ «الزيتون»",
+        "3 نتائج لـ «الزيتون»",
+    ]
+    msgid, msgid_plural = "نتيجة واحدة لـ «%(query)s»", "%(shown)s نتيجة لـ «%(query)s»"
+    with override("ar"):
+        larger = [ngettext(msgid, msgid_plural, n) % {"shown": n, "query": "س"} for n in (11, 100, 103)]
+    assert larger == ["11 نتيجة لـ «س»", "100 نتيجة لـ «س»", "103 نتائج لـ «س»"]
+
+
+def test_the_english_result_count_has_singular_and_plural(client):
+    for count in range(2):
+        article = ArticleFactory(title=f"حصاد الزيتون {count}")
+        article.set_current_language("en")
+        article.title = f"Olive harvest {count}"
+        article.save()
+        assert (
+            search_summary(client, "/en/search/?q=olive")
+            == [
+                "One result for “olive”",
+                "2 results for “olive”",
+            ][count]
+        )

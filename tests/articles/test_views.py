@@ -1,3 +1,4 @@
+import json
 import re
 from datetime import timedelta
 from urllib.parse import urlencode
@@ -11,7 +12,7 @@ from django.utils import timezone
 
 from articles import popularity
 from articles.models import Article, ArticleViewCount
-from tests.factories import ArticleFactory, AuthorFactory, MediaImageFactory, SectionFactory
+from tests.factories import ArticleFactory, AuthorFactory, CommentFactory, MediaImageFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -263,3 +264,102 @@ def test_an_empty_archive_month_says_so_and_links_to_the_other_months(client):
     assert "لا توجد مقالات منشورة هنا بعد." not in html
     assert f'href="{reverse("articles:archive")}"' in html
     assert '<h1 class="list-header__title" dir="auto">أرشيف' in html
+
+
+def ld_json(html: str, kind: str) -> dict:
+    scripts = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    return next(data for data in map(json.loads, scripts) if data["@type"] == kind)
+
+
+def region(html: str, pattern: str) -> str:
+    return re.search(pattern, html, re.S).group()
+
+
+@pytest.fixture
+def section_story():
+    """An article with an older and a newer one in its section, and a newer one elsewhere."""
+    section = SectionFactory(name="اقتصاد")
+    author = AuthorFactory(display_name="رانيا خليل", bio="محررة الشؤون الاقتصادية في مداد.")
+    hours_ago = lambda hours: timezone.now() - timedelta(hours=hours)  # noqa: E731
+    older = ArticleFactory(section=section, title="الخبر الأقدم في القسم", publish_at=hours_ago(5))
+    story = ArticleFactory(section=section, author=author, title="خبر القسم الأوسط", publish_at=hours_ago(3))
+    newer = ArticleFactory(section=section, title="الخبر الأحدث في القسم", publish_at=hours_ago(1))
+    elsewhere = ArticleFactory(title="خبر من قسم آخر", publish_at=hours_ago(0.5))
+    ArticleViewCount.objects.create(
+        article=older, hour=timezone.now().replace(minute=0, second=0, microsecond=0), views=70
+    )
+    return {
+        "section": section,
+        "author": author,
+        "story": story,
+        "older": older,
+        "newer": newer,
+        "elsewhere": elsewhere,
+    }
+
+
+def test_article_page_has_breadcrumbs_author_box_neighbours_and_a_sidebar(client, section_story):
+    story, section, author = section_story["story"], section_story["section"], section_story["author"]
+    html = client.get(story.get_absolute_url()).content.decode()
+
+    breadcrumbs = region(html, r'<nav class="breadcrumbs".*?</nav>')
+    assert re.findall(r'href="([^"]*)"', breadcrumbs) == ["/", section.get_absolute_url()]
+    assert '<span aria-current="page" dir="auto">خبر القسم الأوسط</span>' in breadcrumbs
+    trail = ld_json(html, "BreadcrumbList")["itemListElement"]
+    assert [(item["position"], item["name"], item["item"]) for item in trail] == [
+        (1, "الرئيسية", "http://testserver/"),
+        (2, "اقتصاد", f"http://testserver{section.get_absolute_url()}"),
+        (3, "خبر القسم الأوسط", f"http://testserver{story.get_absolute_url()}"),
+    ]
+
+    author_box = region(html, r'<section class="author-box".*?</section>')
+    assert "محررة الشؤون الاقتصادية في مداد." in author_box
+    assert f'href="{author.get_absolute_url()}"' in author_box
+    assert ">رخ</span>" in author_box  # initials without a photo
+
+    pager = region(html, r'<nav class="article-pager".*?</nav>')
+    assert re.search(r'rel="prev">.*الخبر الأقدم في القسم', pager)
+    assert re.search(r'rel="next">.*الخبر الأحدث في القسم', pager)
+    assert "خبر من قسم آخر" not in pager
+
+    aside = region(html, r'<aside class="article-aside".*?</aside>')
+    assert "خبر من قسم آخر" in aside  # latest, from every section
+    assert "70 قراءة" in aside[aside.index("الأكثر قراءة") :]
+
+
+def test_the_newest_and_oldest_articles_of_a_section_have_one_neighbour(client, section_story):
+    newest = client.get(section_story["newer"].get_absolute_url()).content.decode()
+    assert 'rel="prev"' in newest
+    assert 'rel="next"' not in newest
+    oldest = client.get(section_story["older"].get_absolute_url()).content.decode()
+    assert 'rel="next"' in oldest
+    assert 'rel="prev"' not in oldest
+
+
+def test_a_cached_article_page_follows_its_sections_new_article_and_the_latest(client, section_story):
+    url = section_story["newer"].get_absolute_url()
+    client.get(url)
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    ArticleFactory(section=section_story["section"], title="خبر جديد في القسم نفسه")
+    html = client.get(url).content.decode()
+    assert re.search(
+        r'rel="next">.*خبر جديد في القسم نفسه', region(html, r'<nav class="article-pager".*?</nav>')
+    )
+    assert "خبر جديد في القسم نفسه" in region(html, r'<aside class="article-aside".*?</aside>')
+
+
+def test_an_article_page_costs_the_same_queries_with_more_comments_neighbours_and_latest(
+    client, section_story
+):
+    url = section_story["story"].get_absolute_url()
+    CommentFactory.create_batch(2, article=section_story["story"])
+    queries_for(client, url)
+    few = queries_for(client, url)
+    CommentFactory.create_batch(6, article=section_story["story"])
+    for hours in (4, 2):
+        ArticleFactory(
+            section=section_story["section"],
+            tags=["وسم", f"آخر {hours}"],
+            publish_at=timezone.now() - timedelta(hours=hours),
+        )
+    assert queries_for(client, url) == few

@@ -1,5 +1,6 @@
 """The page cache and caching by dependency: what each change expires, and what it leaves."""
 
+import gzip
 import re
 import time
 from datetime import timedelta
@@ -53,6 +54,10 @@ def newsroom():
     economy, sport = SectionFactory(name="اقتصاد"), SectionFactory(name="رياضة")
     writer, other_writer = AuthorFactory(), AuthorFactory()
     story = ArticleFactory(section=economy, author=writer, title="خبر النفط", tags=["نفط"])
+    story.set_current_language("en")
+    story.title = "Oil news"
+    story.save()
+    story.set_current_language("ar")
     ArticleFactory(section=economy, author=writer, tags=["نفط"])
     # Published long ago: off the home page, the ticker and the first page of lists.
     unrelated = ArticleFactory(
@@ -64,7 +69,7 @@ def newsroom():
     pages = {
         "home": "/",
         "story": story.get_absolute_url(),
-        "story-en": "/en" + story.get_absolute_url(),
+        "story-en": story.translation_urls()["en"],
         "economy": economy.get_absolute_url(),
         "sport": sport.get_absolute_url(),
         "tag": story.tags.get().get_absolute_url(),
@@ -242,11 +247,24 @@ def test_anonymous_pages_are_the_same_for_everyone_and_shared_caches_may_keep_th
         assert not response.cookies
         assert "public" in response["Cache-Control"]
         assert "s-maxage=5" in response["Cache-Control"]
-        assert "Vary" not in response
+        assert response["Vary"] == "Accept-Encoding"  # never Cookie: the same page for everyone
         assert "stale-while-revalidate" in response["Cache-Control"]
         assert 'name="csrfmiddlewaretoken" value=""' in response.content.decode()
     assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
     assert client.get(url, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"]).status_code == 304
+
+
+def test_pages_travel_compressed_to_browsers_that_accept_it_cached_or_not(client, newsroom):
+    url = newsroom["pages"]["story"]
+    compressed = [client.get(url, HTTP_ACCEPT_ENCODING="gzip, deflate, br") for _ in range(2)]
+    plain = client.get(url).content
+    assert [response["X-Page-Cache"] for response in compressed] == ["miss", "hit"]
+    for response in compressed:
+        assert response["Content-Encoding"] == "gzip"
+        assert gzip.decompress(response.content) == plain
+        assert len(response.content) < len(plain) / 3
+    # The browser sends back the ETag it got (weakened by compression): still a 304.
+    assert client.get(url, HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
 
 
 def test_logged_in_staff_are_never_served_from_the_page_cache(client, newsroom):

@@ -4,6 +4,7 @@ from django.db import transaction
 
 from articles.demo import ensure_demo_content
 from comments.demo import ensure_demo_comments
+from live.demo import ensure_demo_coverages
 from newsroom import planner
 from newsroom.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, ensure_demo_accounts
 
@@ -25,8 +26,12 @@ class Command(BaseCommand):
             created = ensure_demo_accounts()
             articles = ensure_demo_content()
             comments = ensure_demo_comments()
+            coverages = ensure_demo_coverages()
         planner.analyze()
-        self.stdout.write(f"Demo articles: {articles} created; demo comments: {comments} created.")
+        self.stdout.write(
+            f"Demo articles: {articles} created; demo comments: {comments} created; "
+            f"demo live coverages: {coverages} created."
+        )
         self.stdout.write(f"Demo accounts: {len(created)} created, {len(DEMO_ACCOUNTS) - len(created)} kept.")
         self.stdout.write(self.style.SUCCESS("Log in at http://127.0.0.1:8000/admin/ with:"))
         for account in DEMO_ACCOUNTS:
