@@ -30,7 +30,7 @@ from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 
-from newsroom import cachetags, formstamp, fragments
+from newsroom import cachetags, db_router, formstamp, fragments, metrics
 
 PAGE_SECONDS = 60
 PAGE_KEY_PREFIX = "page:v3:"  # a new version when what an entry holds changes: deploys then miss
@@ -52,13 +52,18 @@ def is_anonymous_get(request) -> bool:
 
 
 def cache_public_page(view):
-    """Mark a view's answers to anonymous readers as pages the page cache may keep."""
+    """Mark a view's answers to anonymous readers as pages the page cache may keep, and that
+    a read replica may answer (newsroom/db_router.py)."""
 
     @wraps(view)
     def marked_view(request, *args, **kwargs):
         request.page_cacheable = True
         cachetags.depends("settings")  # every page shows dates in the site's calendar and digits
-        return view(request, *args, **kwargs)
+        with db_router.public_reads(request, anonymous=is_anonymous_get(request)):
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render"):
+                response.render()  # the template's queries too
+        return response
 
     return marked_view
 
@@ -193,7 +198,9 @@ class PageCacheMiddleware:
             return self.fill(request, self.get_response(request))
         key = _page_key(request)
         if (page := recent_pages.get(key) or self.from_cache(key)) is not None:
+            metrics.PAGE_CACHE_HITS.inc()
             return page.answer(request)
+        metrics.PAGE_CACHE_MISSES.inc()
         started = time.time_ns()
         with cachetags.collecting() as shown:
             response = self.get_response(request)
