@@ -1,6 +1,7 @@
 """Reader pages. Every query starts from Article.objects.published() (or visible_to() for
 editors previewing a draft)."""
 
+import hashlib
 from functools import cached_property
 from itertools import groupby
 
@@ -28,9 +29,10 @@ from articles.models import (
 )
 from articles.search import clean_query, search_articles
 from articles.seo import breadcrumb_jsonld, breadcrumbs, news_article_jsonld
-from newsroom import fragments
+from newsroom import cachetags, fragments
 from newsroom.cachetags import depends
 from newsroom.http import client_ip
+from newsroom.pagecache import PAGE_SECONDS
 
 PAGE_SIZE = 12
 SECTION_BLOCK_SIZE = 3
@@ -80,14 +82,14 @@ class ArticleDetailView(DetailView):
 
     def get_object(self, queryset=None):
         """The article whose slug in this edition's language is the one in the address."""
-        article = (
-            self.get_queryset()
-            .filter(translations__language_code=get_language(), translations__slug=self.kwargs["slug"])
-            .first()
+        slug, language = self.kwargs["slug"], get_language()
+        if self.request.user.is_staff:  # a preview, or an editor who must see their save at once
+            return find_by_slug(self.get_queryset(), slug, language)
+        # Readers: the published article from the cache, expired with what it shows.
+        key = f"article-object:{language}:{hashlib.sha256(slug.encode()).hexdigest()}"
+        return cachetags.remember(
+            key, lambda: find_by_slug(self.get_queryset(), slug, language), PAGE_SECONDS
         )
-        if article is None:
-            raise Http404
-        return article
 
     def get(self, request, *args, **kwargs):
         try:
@@ -147,6 +149,16 @@ class ArticleDetailView(DetailView):
     @cached_property
     def neighbours(self):
         return self.object.neighbours_in_section()
+
+
+def find_by_slug(articles, slug: str, language: str) -> Article:
+    """The article whose slug in `language` is `slug`; 404 when none (nothing is cached then:
+    an article published at that address must appear at once)."""
+    article = articles.filter(translations__language_code=language, translations__slug=slug).first()
+    if article is None:
+        raise Http404
+    depends(*article.cache_tags, *article.author.cache_tags, *article.comment_cache_tags)  # comment_count
+    return article
 
 
 class ArticleListView(ListView):

@@ -108,10 +108,25 @@ class Entry:
         return time.time() < self.until and all(changes[tag] < limit for tag in self.tags)
 
 
+# The tags each key's entry showed when this process last read it: asked for together with
+# the entry, they make a lookup one round trip instead of two. Tags of a key rarely change;
+# when they do, the new ones are fetched in a second round trip.
+_tags_seen: dict[str, frozenset[str]] = {}
+TAGS_SEEN_LIMIT = 20_000
+
+
 def lookup(key: str) -> Entry | None:
     """The entry at `key` if nothing it shows changed since it was rendered."""
-    entry = cache.get(key)
-    if isinstance(entry, Entry) and entry.is_current(fetch((), entry.tags)[1]):
+    found, changes = _fetch_one(key, _tags_seen.get(key, ()))
+    entry = found.get(key)
+    if not isinstance(entry, Entry):
+        return None
+    if unseen := entry.tags - changes.keys():
+        changes |= fetch((), unseen)[1]
+    if len(_tags_seen) >= TAGS_SEEN_LIMIT:
+        _tags_seen.clear()
+    _tags_seen[key] = entry.tags
+    if entry.is_current(changes):
         depends(*entry.tags)
         return entry
     return None
@@ -135,6 +150,8 @@ def store(key: str, render: Callable[[], Any], seconds: int, tags: Iterable[str]
 
 def save(key: str, value: Any, tags: Iterable[str], started: int, seconds: int) -> Entry:
     """Cache `value`, rendered from `started` on, showing `tags`, for at most `seconds`."""
+    if (plan := _plan.get()) is not None:
+        plan.keys.discard(key)  # what was fetched ahead for it is older now
     entry = Entry(value, frozenset(tags), started, valid_until(seconds))
     cache.set(key, entry, max(1, math.ceil(entry.until - time.time())))
     return entry
@@ -145,6 +162,58 @@ def valid_until(seconds: int) -> float:
     until = time.time() + seconds
     upcoming = next_content_change()
     return min(until, upcoming.timestamp()) if upcoming else until
+
+
+def read(key: str) -> Any:
+    """`cache.get(key)`, from the page's round trip ahead when it fetched `key` (see `planned`)."""
+    return _fetch_one(key, ())[0].get(key)
+
+
+# --- One round trip ahead for a page ----------------------------------------------------------
+@dataclass
+class Plan:
+    """What a page's render fetches ahead: the keys its previous render read, with their tags."""
+
+    keys: set[str]
+    found: dict[str, Any]
+    changes: dict[str, int]
+    read: list[str]
+
+
+_plan: ContextVar[Plan | None] = ContextVar("cachetag_plan", default=None)
+_keys_read_by_page: dict[str, tuple[str, ...]] = {}  # per process: page → keys its last render read
+PAGES_PLANNED_LIMIT = 5_000
+
+
+@contextmanager
+def planned(page: str):
+    """Render `page` with every entry its previous render in this process read (and their
+    tags' change times) fetched ahead in one round trip, instead of one round trip each."""
+    keys = _keys_read_by_page.get(page, ())
+    tags = set().union(*(_tags_seen.get(key, ()) for key in keys))
+    found, changes = fetch(keys, tags) if keys else ({}, {})
+    token = _plan.set(Plan(set(keys), found, changes, []))
+    try:
+        yield
+    finally:
+        plan = _plan.get()
+        _plan.reset(token)
+        if len(_keys_read_by_page) >= PAGES_PLANNED_LIMIT:
+            _keys_read_by_page.clear()
+        _keys_read_by_page[page] = tuple(dict.fromkeys(plan.read))
+
+
+def _fetch_one(key: str, tags: Iterable[str]) -> tuple[dict[str, Any], dict[str, int]]:
+    """`fetch([key], tags)`, answered from the page's plan when it fetched `key` ahead."""
+    plan = _plan.get()
+    if plan is None:
+        return fetch([key], tags)
+    plan.read.append(key)
+    if key in plan.keys:
+        missing = set(tags) - plan.changes.keys()
+        changes = plan.changes | fetch((), missing)[1] if missing else plan.changes
+        return {key: plan.found[key]} if key in plan.found else {}, changes
+    return fetch([key], tags)
 
 
 # --- Once per request ----------------------------------------------------------------------

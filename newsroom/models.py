@@ -4,7 +4,7 @@ from django.core.cache import cache
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from newsroom.cachetags import request_memo
+from newsroom.cachetags import read, request_memo
 
 
 class SingletonModel(models.Model):
@@ -34,7 +34,7 @@ class SingletonModel(models.Model):
 
     @classmethod
     def _load_shared(cls):
-        current = cache.get(cls.cache_key)
+        current = read(cls.cache_key)
         if current is None:
             # The row normally comes from a migration; creating the defaults here is no
             # edit, so it bypasses save() and its side effects (expiring pages).

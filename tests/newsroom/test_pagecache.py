@@ -326,6 +326,49 @@ def test_a_page_cache_hit_costs_two_cache_round_trips_and_no_sql(client, newsroo
 
 
 @pytest.mark.usefixtures("locmem_cache")
+def test_a_reader_with_a_session_gets_the_article_from_two_cache_round_trips_and_no_sql(client, newsroom):
+    """The page cache is bypassed (a session): the article, its cached regions and the site
+    settings come in one round trip fetched ahead, the shared fragments in a second."""
+    url = newsroom["pages"]["story"]
+    client.cookies["sessionid"] = "a-reader-with-a-session"
+    client.get(url), client.get(url)  # the first render tells the second what to fetch ahead
+    calls = []
+    count_cache_calls(calls)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert "خبر النفط" in response.content.decode()
+    assert len(queries) == 0, [query["sql"] for query in queries]
+    assert calls == ["get_many", "get_many"]
+
+
+@pytest.mark.usefixtures("locmem_cache")
+def test_a_reader_with_a_session_sees_an_edit_and_an_unpublishing_at_once(client, newsroom):
+    url, story = newsroom["pages"]["story"], newsroom["story"]
+    client.cookies["sessionid"] = "a-reader-with-a-session"
+    client.get(url), client.get(url)
+    story.title = "عنوان بعد التحرير"
+    story.save()
+    assert "عنوان بعد التحرير" in client.get(url).content.decode()
+    story.status = Article.Status.ARCHIVED
+    story.save()
+    assert client.get(url).status_code == 404
+
+
+@pytest.mark.usefixtures("locmem_cache")
+def test_an_address_nobody_published_yet_is_not_remembered_as_missing(client, newsroom):
+    draft = ArticleFactory(section=newsroom["economy"], status=Article.Status.DRAFT, title="خبر قيد الإعداد")
+    url = draft.get_absolute_url()
+    assert client.get(url).status_code == 404
+    draft.status = Article.Status.PUBLISHED
+    draft.save()
+    assert client.get(url).status_code == 200
+
+
+def test_a_very_long_address_is_a_404_not_a_cache_error(client):
+    assert client.get("/news/" + "ب" * 3000 + "/").status_code == 404
+
+
+@pytest.mark.usefixtures("locmem_cache")
 def test_a_page_checked_moments_ago_is_answered_by_the_process_itself(
     client, newsroom, settings, monkeypatch
 ):
