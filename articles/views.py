@@ -119,6 +119,15 @@ class ArticleDetailView(DetailView):
         urls = found.master.translation_urls()
         return urls.get(get_language(), urls[found.language_code])
 
+    @classmethod
+    def page_for(cls, request, article: Article, status: int = 200, **context):
+        """`article`'s page as this view renders it, with `context` added (a comment form
+        sent back with its errors)."""
+        view = cls()
+        view.setup(request)
+        view.object = article
+        return view.render_to_response(view.get_context_data(object=article, **context), status=status)
+
     def get_context_data(self, **kwargs):
         article, absolute = self.object, self.request.build_absolute_uri
         image = article.featured_image

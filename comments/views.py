@@ -2,18 +2,21 @@
 
 import json
 from contextlib import suppress
+from functools import cached_property
 
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.cache import patch_cache_control
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_POST
+from django.views.generic import View
 
-from articles.views import ArticleDetailView
+from articles.models import Article
+from articles.views import ArticleDetailView, find_by_slug
 from comments.browser import PENDING_SESSION_KEY, REMEMBER_COOKIE, REMEMBER_SECONDS
 from comments.forms import FORM_EXPIRED, CommentForm, ReportForm
 from comments.models import Comment, ip_hash
@@ -30,17 +33,23 @@ UNPARSED_REASONS = {
 DISCARDED_COUNTER = "comments:discarded"
 
 
-class CommentPostView(ArticleDetailView):
+class CommentPostView(View):
     """POST a comment to an article: redirect back on success (POST/redirect/GET), or the
     article page again with the form, its Arabic errors and everything the reader typed."""
 
     http_method_names = ["post"]
 
+    @cached_property
+    def article(self):
+        """The article commented on, as the reader may open it, read from the database."""
+        articles = Article.objects.visible_to(self.request.user).for_listing()
+        return find_by_slug(articles, self.kwargs["slug"], get_language())
+
     def post(self, request, *args, **kwargs):
-        self.object = article = self.get_object()
+        article = self.article
         form = CommentForm(request.POST)
         if not form.is_valid():
-            return self.render_with(form, status=400)
+            return article_page_with(request, article, form, status=400)
         data = form.cleaned_data
         parent = Comment.objects.approved().filter(article=article, pk=data.get("parent")).first()
         try:
@@ -55,7 +64,7 @@ class CommentPostView(ArticleDetailView):
             return redirect(article.get_absolute_url() + "#comments")
         except CommentRefused as refusal:
             form.add_error(None, refusal.message)
-            return self.render_with(form, status=refusal.status)
+            return article_page_with(request, article, form, status=refusal.status)
 
         if comment.status == Comment.Status.APPROVED:
             messages.success(request, _("شكراً! نُشر تعليقك."))
@@ -76,17 +85,15 @@ class CommentPostView(ArticleDetailView):
     def unverified(self):
         """The answer to a post that failed the CSRF check (see newsroom/views.py): nothing is
         saved; the form comes back with everything typed and a message."""
-        self.object = self.get_object()
         form = CommentForm(self.request.POST)
         if str(FORM_EXPIRED) not in form.non_field_errors():  # clean() may have said it already
             form.add_error(None, FORM_EXPIRED)
-        return self.render_with(form, status=403)
+        return article_page_with(self.request, self.article, form, status=403)
 
     def unparsed(self, exception, status):
         """The answer to a post whose body Django refused before the view (see
         newsroom/errors.py): nothing is saved; the form comes back with what could be read
         of it, or says that nothing could."""
-        self.object = self.get_object()
         sent = recoverable_fields(self.request) or {}
         form = CommentForm(sent)
         form.add_error(None, UNPARSED_REASONS.get(type(exception), UNREADABLE))
@@ -94,15 +101,15 @@ class CommentPostView(ArticleDetailView):
             form.add_error(None, _("أعدنا إليك ما استطعنا قراءته مما كتبت؛ راجعه ثم أرسله مرة أخرى."))
         else:
             form.add_error(None, _("لم نتمكن من الاحتفاظ بما كتبت، فاكتبه مرة أخرى."))
-        return self.render_with(form, status=status)
+        return article_page_with(self.request, self.article, form, status=status)
 
-    def render_with(self, form, status):
-        """The article page with `form` (None: a fresh one), for this reader only: it may
-        show the address they typed."""
-        context = self.get_context_data(object=self.object, comment_form=form)
-        response = self.render_to_response(context, status=status)
-        patch_cache_control(response, private=True, no_store=True)
-        return response
+
+def article_page_with(request, article, form, status):
+    """The article page with `form` (None: a fresh one), for this reader only: it may show the
+    address they typed."""
+    response = ArticleDetailView.page_for(request, article, status=status, comment_form=form)
+    patch_cache_control(response, private=True, no_store=True)
+    return response
 
 
 def private_post(view):
@@ -157,10 +164,8 @@ def report_unverified(request, pk):
     comes back with a message and a fresh token to report again."""
     comment = get_object_or_404(Comment.objects.approved(), pk=pk)
     messages.error(request, _("تعذّر التحقق من البلاغ، فلم يُرسَل. اضغط «إبلاغ» مرة أخرى إن أردت."))
-    view = CommentPostView()
-    view.setup(request)
-    view.object = get_object_or_404(view.get_queryset(), pk=comment.article_id)
-    return view.render_with(None, status=403)
+    article = get_object_or_404(Article.objects.published().for_listing(), pk=comment.article_id)
+    return article_page_with(request, article, None, status=403)
 
 
 report.csrf_fallback = report_unverified
