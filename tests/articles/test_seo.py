@@ -420,3 +420,25 @@ def test_no_feed_sitemap_or_json_ld_shows_the_authors_email(client, rf):
         assert response.status_code == 200, url
         assert SECRET_EMAIL not in response.content.decode(), url
     assert SECRET_EMAIL not in news_article_jsonld(public_article(article), rf.get("/"))
+
+
+def test_the_sitemap_becomes_an_index_of_pages_past_its_limit(client, monkeypatch):
+    monkeypatch.setattr(sitemaps.ArticleSitemap, "limit", 2)
+    ArticleFactory(publish_at=hours_ago(3))
+    assert get_xml(client, reverse("sitemap")).tag == f"{{{NS['sm']}}}urlset"  # within the limit
+    newest = [ArticleFactory(publish_at=hours_ago(hours)) for hours in (2, 1)]
+    cache.clear()
+    index = get_xml(client, reverse("sitemap"))
+    assert index.tag == f"{{{NS['sm']}}}sitemapindex"
+    pages = [urlsplit(loc.text) for loc in index.findall("sm:sitemap/sm:loc", NS)]
+    articles = [page for page in pages if page.path == reverse("sitemap_section", args=["articles"])]
+    assert [page.query for page in articles] == ["", "p=2"]
+    assert {page.path for page in pages} >= {"/sitemap-sections.xml", "/sitemap-tags.xml"}
+    lastmod = index.find("sm:sitemap/sm:lastmod", NS).text
+    assert datetime.fromisoformat(lastmod) == newest[-1].publish_at
+    listed = [
+        unquote(url.findtext("sm:loc", namespaces=NS))
+        for page in articles
+        for url in get_xml(client, f"{page.path}?{page.query}").findall("sm:url", NS)
+    ]
+    assert len(listed) == len(set(listed)) == 3

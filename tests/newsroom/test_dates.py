@@ -19,6 +19,7 @@ from newsroom.models import SiteSettings
 from newsroom.templatetags.news_dates import (
     arabic_count,
     digits,
+    machine_datetime,
     news_date,
     news_datetime,
     relative_time,
@@ -133,7 +134,17 @@ def test_digits_escapes_unsafe_input_and_keeps_safe_markup_intact():
     assert not isinstance(digits("<b>3</b>"), SafeData)
 
 
-@pytest.mark.parametrize("tag", ["news_date", "news_datetime", "relative_time", "digits"])
+def test_machine_datetime_is_what_html_time_elements_accept():
+    """To the second (HTML rejects |date:'c''s microseconds), in local time, Western digits."""
+    configure(digits="arabic_indic")
+    moment = datetime(2026, 11, 29, 11, 5, 9, 191182, tzinfo=UTC)
+    assert render('<time datetime="{{ moment|machine_datetime }}">', moment=moment) == (
+        '<time datetime="2026-11-29T14:05:09+03:00">'
+    )
+    assert machine_datetime(DAY) == "2026-11-29"
+
+
+@pytest.mark.parametrize("tag", ["news_date", "news_datetime", "relative_time", "digits", "machine_datetime"])
 @pytest.mark.parametrize("value", [None, ""])
 def test_empty_values_render_nothing(tag, value):
     assert render(f"{{{{ value|{tag} }}}}", value=value) == ""

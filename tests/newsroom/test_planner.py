@@ -10,7 +10,7 @@ from django.db import connection
 from articles.models import Article
 from tests.factories import SectionFactory
 from tests.wordpress.conftest import run_import
-from tests.wordpress.wxr import WXR
+from wordpress.wxr_writer import WXR
 
 pytestmark = pytest.mark.django_db
 
