@@ -7,16 +7,16 @@ from operator import itemgetter
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex, OpClass
-from django.contrib.postgres.search import SearchVector
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models, transaction
-from django.db.models import F, Q, prefetch_related_objects
-from django.db.models.signals import pre_save
+from django.db.models import Exists, F, OuterRef, Q, Subquery, prefetch_related_objects
+from django.db.models.signals import post_delete, pre_save
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
+from django.utils.translation import get_language, override, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import override, pgettext_lazy
 from django_prose_editor.fields import ProseEditorField
 from parler.fields import TranslationsForeignKey
 from parler.managers import TranslatableManager, TranslatableQuerySet
@@ -27,7 +27,7 @@ from taggit.models import TagBase, TaggedItemBase
 
 from articles import images
 from articles.richtext import BODY_EXTENSIONS, sanitize_body
-from newsroom.arabic import normalize, unicode_slug
+from newsroom.arabic import initials, normalize, unicode_slug
 
 WORDS_PER_MINUTE = 140  # measured reading speed of Arabic prose is lower than English (≈ 230)
 
@@ -137,6 +137,12 @@ class MediaImage(models.Model):
     def cache_tags(self) -> list[str]:
         return [f"image:{self.pk}"]
 
+    @property
+    def stored_names(self) -> list[str]:
+        """The names of its files in the media storage: the original, then its renditions."""
+        renditions = [*self._renditions("webp"), *self._renditions("fallback")]
+        return [self.file.name, *(rendition["name"] for rendition in renditions)]
+
     # Every URL of a rendition comes from here; images.make_renditions() describes them.
     def _renditions(self, kind: str) -> list[dict]:
         if kind not in ("webp", "fallback"):
@@ -202,6 +208,19 @@ class MediaImage(models.Model):
         return not self.edit_refusal(user)
 
 
+@receiver(post_delete, sender=MediaImage)
+def _delete_stored_files(sender, instance: MediaImage, **kwargs):
+    """A deleted image takes its files with it (from the disk or the bucket), once the deletion is
+    committed; files another image row still points at (a reused upload) stay."""
+
+    def delete():
+        if instance.file.name and not MediaImage.objects.filter(file=instance.file.name).exists():
+            for name in instance.stored_names:
+                instance.file.storage.delete(name)
+
+    transaction.on_commit(delete)
+
+
 # --- Authors ----------------------------------------------------------------------------
 class AuthorProfile(models.Model):
     user = models.OneToOneField(
@@ -240,6 +259,19 @@ class AuthorProfile(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:author", kwargs={"slug": self.slug})
+
+    @property
+    def initials(self) -> str:
+        """What the author box shows when there is no photo."""
+        return initials(self.display_name)
+
+    @classmethod
+    def of(cls, user) -> "AuthorProfile":
+        """The profile that credits `user`, made from their name the first time they write."""
+        profile, _created = cls.objects.get_or_create(
+            user=user, defaults={"display_name": user.get_full_name() or user.get_username()}
+        )
+        return profile
 
     @property
     def cache_tags(self) -> list[str]:
@@ -320,9 +352,17 @@ class NormalizedTagManager(_TaggableManager):
 
 # --- Articles ---------------------------------------------------------------------------
 class ArticleQuerySet(TranslatableQuerySet):
-    def published(self):
-        """The only definition of what readers may see: published, and its time has come."""
-        return self.filter(status=Article.Status.PUBLISHED, publish_at__lte=timezone.now())
+    def published(self, *, any_language: bool = False):
+        """The only definition of what readers may see: published, its time has come, and
+        written in the language of the edition being read (the active language), so every
+        list of the English edition holds English articles only. `any_language`: every
+        edition at once (the sitemap, finding an article's other edition)."""
+        public = self.filter(status=Article.Status.PUBLISHED, publish_at__lte=timezone.now())
+        if any_language:
+            return public
+        language = get_language() or settings.LANGUAGE_CODE
+        written = ArticleTranslation.objects.filter(master=OuterRef("pk"), language_code=language)
+        return public.filter(Exists(written))
 
     def breaking(self):
         """Breaking news for the ticker; each item leaves it by itself at its expiry time."""
@@ -351,16 +391,29 @@ class ArticleQuerySet(TranslatableQuerySet):
         return self.filter(shown).distinct()
 
     def for_listing(self):
-        """Everything a list of article cards shows, in a fixed number of queries."""
-        return self.select_related("section", "author", "featured_image").prefetch_related(
+        """Everything a list of article cards shows (a live coverage's «مباشر» mark too), in a
+        fixed number of queries."""
+        return self.select_related("section", "author", "featured_image", "live_coverage").prefetch_related(
             "translations", "section__translations"
         )
 
-    def visible_to(self, user):
+    def awaiting_review(self):
+        """What writers have handed to the editors, longest waiting first."""
+        return self.filter(status=Article.Status.REVIEW).order_by(
+            F("submitted_at").asc(nulls_first=True), "pk"
+        )
+
+    def with_review_note(self):
+        """Annotates `review_note`: the text of the editor's note that sent each article back,
+        while its writer has not answered it (else None)."""
+        notes = ReviewNote.objects.open().filter(article=OuterRef("pk"))
+        return self.annotate(review_note=Subquery(notes.values("text")[:1]))
+
+    def visible_to(self, user, *, any_language: bool = False):
         """What `user` may open: editorial staff preview anything, readers see published()."""
         if user.is_authenticated and user.is_staff and user.has_perm("articles.view_article"):
             return self.all()
-        return self.published()
+        return self.published(any_language=any_language)
 
 
 class Article(TranslatableModel):
@@ -424,6 +477,7 @@ class Article(TranslatableModel):
     version = models.PositiveIntegerField(
         _("رقم النسخة"), default=1, editable=False, help_text=_("يزيد مع كل حفظ؛ يكشف التعديلات المتزامنة.")
     )
+    submitted_at = models.DateTimeField(_("أُرسل للمراجعة في"), null=True, blank=True, editable=False)
 
     tags = TaggableManager(
         through=TaggedArticle,
@@ -464,9 +518,9 @@ class Article(TranslatableModel):
         return version.revision if version else None
 
     def get_absolute_url(self):
-        return reverse(
-            "articles:detail", kwargs={"slug": self.safe_translation_getter("slug", any_language=True)}
-        )
+        """The article's address in the edition being read (the active language)."""
+        slug = self.safe_translation_getter("slug", language_code=get_language(), any_language=True)
+        return reverse("articles:detail", kwargs={"slug": slug})
 
     @property
     def cache_tags(self) -> list[str]:
@@ -522,6 +576,19 @@ class Article(TranslatableModel):
             .for_listing()[:limit]
         )
 
+    def neighbours_in_section(self) -> tuple["Article | None", "Article | None"]:
+        """The published articles of its section just before and just after this one (older,
+        newer); none for an article not published yet."""
+        if not self.is_public:
+            return None, None
+        same_section = (
+            Article.objects.published().filter(section_id=self.section_id).prefetch_related("translations")
+        )
+        same_time = Q(publish_at=self.publish_at)
+        older = same_section.filter(Q(publish_at__lt=self.publish_at) | same_time & Q(pk__lt=self.pk))
+        newer = same_section.filter(Q(publish_at__gt=self.publish_at) | same_time & Q(pk__gt=self.pk))
+        return older.order_by("-publish_at", "-pk").first(), newer.order_by("publish_at", "pk").first()
+
     def translation_urls(self) -> dict[str, str]:
         """The URL of each language version that exists, for the language switch and hreflang."""
         urls = {}
@@ -542,11 +609,22 @@ class Article(TranslatableModel):
         """Editors edit anything; journalists only their own drafts."""
         if user.has_perm("articles.publish_article"):
             return user.has_perm("articles.change_article")
-        return (
-            user.has_perm("articles.change_article")
-            and self.created_by_id == user.pk
-            and self.status == self.Status.DRAFT
-        )
+        return self._is_writers_own(user) and self.status == self.Status.DRAFT
+
+    def can_be_withdrawn_by(self, user) -> bool:
+        """A writer takes their own article back from review, to keep working on it."""
+        return self._is_writers_own(user) and self.status == self.Status.REVIEW
+
+    def can_be_sent_back_by(self, user) -> bool:
+        """An editor returns an article under review to its writer instead of publishing it."""
+        return self.status == self.Status.REVIEW and user.has_perm("articles.publish_article")
+
+    def _is_writers_own(self, user) -> bool:
+        return user.has_perm("articles.change_article") and self.created_by_id == user.pk
+
+    def open_review_note(self) -> "ReviewNote | None":
+        """The editor's note that sent the article back, while its writer has not answered it."""
+        return self.review_notes.open().select_related("written_by").first()
 
 
 @receiver(pre_save, sender=Article)
@@ -556,6 +634,39 @@ def keep_version_number(sender, instance, raw, **kwargs):
     if raw and instance.pk:
         current = Article.objects.filter(pk=instance.pk).values_list("version", flat=True).first()
         instance.version = current or instance.version
+
+
+class ReviewNoteQuerySet(models.QuerySet):
+    def open(self):
+        """Notes not answered yet: their article is a draft again and was not submitted since."""
+        return self.filter(article__status=Article.Status.DRAFT).filter(
+            Q(article__submitted_at__isnull=True) | Q(created_at__gt=F("article__submitted_at"))
+        )
+
+
+class ReviewNote(models.Model):
+    """Why an editor sent an article back to its writer instead of publishing it."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="review_notes")
+    text = models.TextField(_("ملاحظة المحرر"))
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("كتبها"),
+    )
+    created_at = models.DateTimeField(_("كُتبت في"), auto_now_add=True)
+
+    objects = ReviewNoteQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("ملاحظة مراجعة")
+        verbose_name_plural = _("ملاحظات المراجعة")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return self.text
 
 
 class ArticleTranslation(TranslatedFieldsModel):
@@ -587,11 +698,14 @@ class ArticleTranslation(TranslatedFieldsModel):
     # Arabic-normalised copies that search reads (see articles/search.py).
     search_title = models.CharField(max_length=250, editable=False, default="")
     search_document = models.TextField(editable=False, default="")
+    # Its `arabic` text-search vector, kept by a database trigger (migration 0007): ranking
+    # thousands of matches reads it instead of stemming every document again.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         unique_together = [("language_code", "master"), ("language_code", "slug")]
         indexes = [
-            GinIndex(SearchVector("search_document", config="arabic"), name="article_search_vector_idx"),
+            GinIndex(fields=["search_vector"], name="article_search_vector_idx"),
             GinIndex(OpClass("search_title", name="gin_trgm_ops"), name="article_search_title_trgm_idx"),
         ]
 

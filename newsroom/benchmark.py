@@ -33,6 +33,7 @@ from django.utils import timezone, translation
 from articles.models import Article, AuthorProfile, MediaImage, Section
 from comments.console import ACTIONS, decide
 from comments.models import Comment, ip_hash
+from live.models import LiveCoverage
 
 USERNAME = "bench-desk"
 DISPLAY_NAME = "مكتب اختبار الأداء"
@@ -222,14 +223,17 @@ def popularity_order() -> list[str]:
 
 
 def sample_urls() -> dict[str, str]:
-    """The single URLs the bench measures: the newest article (a demo story with comments)
-    and the first section."""
+    """The single URLs the bench measures: the newest article (a demo story with comments),
+    the first section, and the poll endpoint of a live coverage as its open pages ask it."""
     with translation.override(settings.LANGUAGE_CODE):
         article = Article.objects.published().order_by("-publish_at", "-pk").first()
         section = Section.objects.first()
+        coverage = LiveCoverage.objects.public().filter(state=LiveCoverage.State.LIVE).first()
+        poll = reverse("live:updates", kwargs={"pk": coverage.pk}) if coverage else ""
         return {
             "article": article.get_absolute_url() if article else "",
             "section": section.get_absolute_url() if section else "",
+            "live": f"{poll}?after={coverage.cursor}" if coverage else "",
         }
 
 
@@ -344,7 +348,7 @@ def run_newsroom(newsroom: Newsroom, seconds: float) -> list[Job]:
 
 
 # --- Render timings ------------------------------------------------------------------------------
-def _percentile(values: list[float], fraction: float) -> float:
+def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
@@ -364,29 +368,41 @@ class Timing:
         return tuple(
             1000 * statistic
             for times in (self.cold, self.warm)
-            for statistic in (statistics.median(times), _percentile(times, 0.95))
+            for statistic in (statistics.median(times), percentile(times, 0.95))
         )
+
+
+class BenchClient(Client):
+    """A test client of the site's own host (HTTPS when the settings redirect to it) that
+    times GETs in this process."""
+
+    def __init__(self):
+        super().__init__(
+            HTTP_HOST=next((h.lstrip(".") for h in settings.ALLOWED_HOSTS if h != "*"), "localhost")
+        )
+        self.https = getattr(settings, "SECURE_SSL_REDIRECT", False)
+
+    def timed_get(self, path: str, cookie: str = BYPASS_COOKIE) -> float:
+        """Seconds a 200 answer to `path` took; the default cookie bypasses the whole-page
+        cache (a logged-in client passes "" to send its own session)."""
+        headers = {"HTTP_COOKIE": cookie} if cookie else {}
+        began = time.perf_counter()
+        response = self.get(path, secure=self.https, **headers)
+        elapsed = time.perf_counter() - began
+        if response.status_code != 200:
+            raise ValueError(f"{path} answered {response.status_code}")
+        return elapsed
 
 
 def time_renders(paths: list[str], iterations: int) -> list[Timing]:
     """Render each path in this process, bypassing the whole-page cache with a session cookie:
     `iterations` times with the cache cleared before each (cold), then as often with the
     fragments it cached left in place (warm)."""
-    host = next((host.lstrip(".") for host in settings.ALLOWED_HOSTS if host != "*"), "localhost")
-    client = Client(HTTP_HOST=host)
-    secure = getattr(settings, "SECURE_SSL_REDIRECT", False)
-
-    def get(path: str) -> float:
-        began = time.perf_counter()
-        response = client.get(path, HTTP_COOKIE=BYPASS_COOKIE, secure=secure)
-        elapsed = time.perf_counter() - began
-        if response.status_code != 200:
-            raise ValueError(f"{path} answered {response.status_code}")
-        return elapsed
+    client = BenchClient()
 
     def queries(path: str) -> int:
         with CaptureQueriesContext(connection) as captured:
-            get(path)
+            client.timed_get(path)
         return len(captured)
 
     timings = []
@@ -394,10 +410,10 @@ def time_renders(paths: list[str], iterations: int) -> list[Timing]:
         cold = []
         for _ in range(iterations):
             django_cache.clear()
-            cold.append(get(path))
+            cold.append(client.timed_get(path))
         django_cache.clear()
         cold_queries = queries(path)
-        get(path)
-        warm = [get(path) for _ in range(iterations)]
+        client.timed_get(path)
+        warm = [client.timed_get(path) for _ in range(iterations)]
         timings.append(Timing(path, cold, warm, cold_queries, queries(path)))
     return timings

@@ -288,3 +288,15 @@ def test_the_arabic_admin_has_no_english_left_in_the_article_list(client, editor
     index = client.get(reverse("admin:index")).content.decode()
     assert "Midad" not in index
     assert '<a href="/admin/newsroom/" class="section">مداد</a>' in index
+
+
+def test_the_tag_filter_offers_the_most_used_tags_first(client, editor):
+    for number in range(3):
+        ArticleFactory(tags=["الاقتصاد", "الموانئ"] if number else ["الاقتصاد"])
+    ArticleFactory()  # untagged
+    client.force_login(editor)
+    response = client.get(CHANGELIST)
+    changelist = response.context["cl"]
+    (tag_filter,) = [spec for spec in changelist.filter_specs if getattr(spec, "parameter_name", "") == "tag"]
+    choices = [choice["display"] for choice in tag_filter.choices(changelist)][1:]  # after "All"
+    assert choices == ["الاقتصاد", "الموانئ"]

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from PIL import Image
 
 from articles.models import ArticleTranslation
-from tests.wordpress.wxr import WXR, Comment, in_days
+from wordpress.wxr_writer import WXR, Comment, in_days
 
 LOOPBACK = {"127.0.0.1", "::1", "localhost"}
 

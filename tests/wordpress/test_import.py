@@ -22,9 +22,9 @@ from tests.wordpress.conftest import (
     jpeg,
     run_import,
 )
-from tests.wordpress.wxr import WXR
-from tests.wordpress.wxr import Comment as WXRComment
 from wordpress.models import LegacyRedirect, WordPressItem
+from wordpress.wxr_writer import WXR
+from wordpress.wxr_writer import Comment as WXRComment
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from articles.models import Article
 from tests.factories import ArticleFactory
 from tests.wordpress.conftest import ARABIC_SLUG, run_import
-from tests.wordpress.wxr import WXR, percent_encoded
 from wordpress.models import LegacyRedirect, WordPressItem
+from wordpress.wxr_writer import WXR, percent_encoded
 
 pytestmark = pytest.mark.django_db
 

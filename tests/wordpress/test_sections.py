@@ -7,8 +7,8 @@ import pytest
 from articles.models import Article, MediaImage, Section
 from tests.factories import SectionFactory
 from tests.wordpress.conftest import run_import
-from tests.wordpress.wxr import WXR
 from wordpress.models import WordPressItem
+from wordpress.wxr_writer import WXR
 
 pytestmark = pytest.mark.django_db
 

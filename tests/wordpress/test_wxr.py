@@ -2,8 +2,8 @@
 
 import pytest
 
-from tests.wordpress.wxr import WXR, Comment
 from wordpress import wxr
+from wordpress.wxr_writer import WXR, Comment
 
 BOMB = """<?xml version="1.0"?>
 <!DOCTYPE lolz [

@@ -1,5 +1,6 @@
-"""Builds WordPress export (WXR) files for the tests, as WordPress writes them: CDATA text,
-percent-encoded Arabic slugs, date-based permalinks and "?p=ID" guids."""
+"""Writes WordPress export (WXR) files as WordPress writes them: CDATA text, percent-encoded
+Arabic slugs, date-based permalinks and "?p=ID" guids. The tests build their exports with it,
+and `manage.py make_wxr` a large one for the importer's benchmark."""
 
 import re
 from dataclasses import dataclass, field

@@ -1,0 +1,116 @@
+"""manage.py seed_bench (newsroom/bench_archive.py): a large archive loaded with COPY that
+the site reads like content written in the admin."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from articles.models import Article, ArticleTranslation, MediaImage, TaggedArticle
+from articles.search import search_articles
+from comments.models import Comment
+from newsroom import bench_archive
+from newsroom.cachetags import fetch
+from tests.factories import ArticleFactory, MediaImageFactory, SectionFactory
+
+ARTICLES, COMMENTS = 50, 200
+BYPASS = "sessionid=bypasses-the-page-cache"
+
+
+@pytest.fixture
+def archive(db):
+    """Three sections, two pictures and one article written the usual way, then the archive."""
+    SectionFactory.create_batch(3)
+    MediaImageFactory.create_batch(2)
+    ArticleFactory()
+    call_command("seed_bench", "--articles", ARTICLES, "--comments", COMMENTS, verbosity=0, stdout=StringIO())
+    return Article.objects.filter(author__user__username__startswith=bench_archive.WRITER_PREFIX)
+
+
+def test_it_adds_the_articles_comments_and_translations_asked_for(archive):
+    assert archive.count() == ARTICLES
+    assert Comment.objects.filter(email__endswith=bench_archive.EMAIL_DOMAIN).count() == COMMENTS
+    assert ArticleTranslation.objects.filter(master__in=archive, language_code="ar").count() == ARTICLES
+    # The text is Arabic prose from the demo corpus's words, and each article's own.
+    titles = set(ArticleTranslation.objects.filter(master__in=archive).values_list("title", flat=True))
+    assert len(titles) > ARTICLES * 0.9
+    body = ArticleTranslation.objects.filter(master__in=archive).first().body
+    assert body.startswith("<p>")
+    assert "ال" in body
+
+
+def test_statuses_dates_tags_and_pictures_are_mixed_like_a_real_archive(archive):
+    statuses = set(archive.values_list("status", flat=True))
+    assert Article.Status.PUBLISHED in statuses
+    years = {article.publish_at.year for article in archive.exclude(publish_at=None)}
+    assert len(years) >= 3
+    assert TaggedArticle.objects.filter(content_object__in=archive).count() >= ARTICLES
+    pictures = set(archive.exclude(featured_image=None).values_list("featured_image", flat=True))
+    assert pictures
+    assert pictures <= set(MediaImage.objects.values_list("pk", flat=True))
+    comment_statuses = set(Comment.objects.filter(article__in=archive).values_list("status", flat=True))
+    assert {"approved", "pending"} <= comment_statuses
+
+
+def test_comments_are_threaded_within_their_article_and_counted(archive):
+    replies = Comment.objects.filter(article__in=archive, parent__isnull=False).select_related("parent")
+    assert replies.exists()
+    for reply in replies:
+        assert reply.parent.article_id == reply.article_id
+        assert reply.parent.status == Comment.Status.APPROVED
+        assert reply.parent.created_at <= reply.created_at
+    for article in archive.filter(comment_count__gt=0)[:10]:
+        assert article.comment_count == article.comments.approved().count()
+    assert not Comment.objects.filter(article__in=archive.exclude(status=Article.Status.PUBLISHED)).exists()
+
+
+def test_what_save_would_compute_is_there_so_search_finds_the_archive(archive):
+    text = ArticleTranslation.objects.filter(master__in=archive.published(), language_code="ar").first()
+    loaded = [text.body, text.search_title, text.search_document, text.reading_minutes, text.slug]
+    text.save()  # sanitises the body and computes the search columns and reading time again
+    text.refresh_from_db()
+    assert [text.body, text.search_title, text.search_document, text.reading_minutes, text.slug] == loaded
+    word = max(text.search_title.split(), key=len)
+    assert text.master in search_articles(word)
+
+
+def test_some_articles_have_an_english_edition_too(db):
+    # At 5%, 400 articles give English translations whatever the seed.
+    SectionFactory()
+    bench_archive.seed(400, 0)
+    english = ArticleTranslation.objects.filter(language_code="en")
+    assert english.exists()
+    assert all(text.master.status == Article.Status.PUBLISHED for text in english)
+
+
+def _home_queries(client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("articles:home"), HTTP_COOKIE=BYPASS)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_the_home_page_is_expired_and_asks_no_more_queries_of_a_large_archive(db, client):
+    SectionFactory.create_batch(3)
+    MediaImageFactory.create_batch(2)
+    ArticleFactory.create_batch(3)
+    small = _home_queries(client)
+    changed_before = fetch([], ["list:latest"])[1]["list:latest"]
+    bench_archive.seed(ARTICLES, COMMENTS)
+    assert fetch([], ["list:latest"])[1]["list:latest"] > changed_before
+    assert _home_queries(client) <= small + 2
+
+
+def test_it_refuses_to_seed_the_same_database_twice(archive):
+    with pytest.raises(CommandError, match="already holds the bench archive"):
+        call_command("seed_bench", "--articles", 5, "--comments", 5, verbosity=0)
+    assert archive.count() == ARTICLES
+
+
+def test_it_needs_the_sections_of_seed_demo(db):
+    with pytest.raises(CommandError, match="seed_demo"):
+        call_command("seed_bench", "--articles", 5, "--comments", 5, verbosity=0)
+    assert not Article.objects.exists()
