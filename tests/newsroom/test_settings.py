@@ -16,16 +16,13 @@ ANY_DATABASE = "postgres://editor@db.internal/midad"  # settings only parse it
 
 def load_settings(**env):
     """Import the real settings in a fresh interpreter with exactly this environment."""
-    clean = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL"}
-    }
+    replaced = {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "DATABASE_REPLICA_URLS"}
+    clean = {key: value for key, value in os.environ.items() if key not in replaced}
     clean["DJANGO_SETTINGS_MODULE"] = "newsroom.settings"
     clean.update(env)
     code = (
         "import json; from django.conf import settings as s; "
-        "print(json.dumps({'db': s.DATABASES['default'], 'cache': s.CACHES['default']['BACKEND'], "
+        "print(json.dumps({'db': s.DATABASES['default'], 'dbs': s.DATABASES, 'cache': s.CACHES['default']['BACKEND'], "
         "'lang': s.LANGUAGE_CODE, 'debug': s.DEBUG, 'storage': s.STORAGES['default'], "
         "'img_src': s.SECURE_CSP['img-src']}, default=str))"
     )
@@ -78,6 +75,22 @@ def test_media_on_the_filesystem_by_default():
     result = load_settings(DEBUG="1", DATABASE_URL=ANY_DATABASE)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["storage"]["BACKEND"] == "django.core.files.storage.FileSystemStorage"
+
+
+def test_each_replica_url_is_a_database_alias_mirroring_default_in_tests():
+    result = load_settings(
+        DEBUG="1",
+        DATABASE_URL=ANY_DATABASE,
+        DATABASE_REPLICA_URLS="postgres://reader@replica-1.internal/midad, postgres://reader@replica-2.internal/midad",
+    )
+    assert result.returncode == 0, result.stderr
+    databases = json.loads(result.stdout)["dbs"]
+    assert list(databases) == ["default", "replica1", "replica2"]
+    for alias, host in {"replica1": "replica-1.internal", "replica2": "replica-2.internal"}.items():
+        replica = databases[alias]
+        assert (replica["HOST"], replica["NAME"], replica["USER"]) == (host, "midad", "reader")
+        assert replica["TEST"] == {"MIRROR": "default"}  # tests never create a database on a replica
+        assert replica["OPTIONS"] == databases["default"]["OPTIONS"]  # search's typo tolerance too
 
 
 def test_a_socket_database_url_is_decoded():
