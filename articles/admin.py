@@ -26,7 +26,7 @@ from reversion.models import Version
 from taggit.forms import TagWidget
 
 from articles import presence, services
-from articles.admin_widgets import PickerSelect
+from articles.admin_widgets import EDITOR_SCRIPTS, PickerSelect
 from articles.models import (
     Article,
     ArticleTranslation,
@@ -397,10 +397,7 @@ class ArticleAdmin(VersionAdmin, TranslatableAdmin):
 
     class Media:
         css = {"all": ["articles/admin/newsroom-admin.css"]}
-        js = [
-            forms.Script("articles/admin/editor-i18n.js", type="module"),
-            forms.Script("articles/admin/field-names.js", type="module"),
-        ]
+        js = EDITOR_SCRIPTS
 
     def get_queryset(self, request):
         return (

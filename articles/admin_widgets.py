@@ -1,4 +1,13 @@
+from django import forms
 from django.contrib.admin.widgets import AutocompleteSelect
+
+# What the rich-text editor needs wherever staff write (the article form, the live desk): its
+# menus in the admin's language (from the admin's JavaScript catalogue, admin:jsi18n) and
+# names that screen readers announce.
+EDITOR_SCRIPTS = [
+    forms.Script("articles/admin/editor-i18n.js", type="module"),
+    forms.Script("articles/admin/field-names.js", type="module"),
+]
 
 
 class PickerSelect(AutocompleteSelect):

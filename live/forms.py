@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from articles.admin_widgets import EDITOR_SCRIPTS
 from articles.models import Article, MediaImage
 from live.models import LiveEntry, can_manage
 
@@ -18,6 +19,9 @@ class EntryForm(forms.ModelForm):
         model = LiveEntry
         fields = ["headline", "body", "image", "link", "is_key_event", "is_pinned"]
         widgets = {"image": forms.RadioSelect}
+
+    class Media:
+        js = EDITOR_SCRIPTS
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

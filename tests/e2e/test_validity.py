@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from tests.e2e.conftest import AXE
 from tests.factories import ArticleFactory, CommentFactory, MediaImageFactory, SectionFactory, UserFactory
+from tests.live.conftest import newsroom_staff, open_coverage, post_entry
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -24,10 +25,10 @@ BODY = "".join(
     f'و<a href="https://example.com/report">رابط إلى التقرير</a>.</p>'
     for n in range(3)
 )
-KINDS = ["home", "article", "section", "tag", "author", "archive", "archive_month", "search", "not_found",
-         "console", "article_form"]  # fmt: skip
+KINDS = ["home", "article", "live", "section", "tag", "author", "archive", "archive_month", "search", "not_found",
+         "console", "article_form", "live_desk"]  # fmt: skip
 # Who opens each page that needs an account.
-STAFF = {"console": "Moderator", "article_form": "Editor"}
+STAFF = {"console": "Moderator", "article_form": "Editor", "live_desk": "Journalist"}
 
 
 @pytest.fixture
@@ -48,10 +49,13 @@ def pages(transactional_db):
     ArticleFactory.create_batch(3, section=section, tags=["الأسواق"])
     CommentFactory(article=lead, text="تغطية ممتازة ومفصلة.")
     CommentFactory(article=lead, text="متى تصدر الأرقام الرسمية؟", status="pending")
+    coverage = open_coverage(newsroom_staff())
+    post_entry(coverage, coverage.opened_by, "لحظة إعلان النتائج.", is_key_event=True, is_pinned=True)
     month = timezone.localtime(lead.publish_at)
     return {
         "home": ("/", 200),
         "article": (lead.get_absolute_url(), 200),
+        "live": (coverage.get_absolute_url(), 200),
         "section": (section.get_absolute_url(), 200),
         "tag": (lead.tags.first().get_absolute_url(), 200),
         "author": (lead.author.get_absolute_url(), 200),
@@ -61,6 +65,7 @@ def pages(transactional_db):
         "not_found": ("/no-such-page/", 404),
         "console": ("/moderation/", 200),
         "article_form": ("/admin/articles/article/add/", 200),
+        "live_desk": (reverse("live:desk", args=[coverage.pk]), 200),
     }
 
 
