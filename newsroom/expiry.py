@@ -14,9 +14,13 @@ name the tags a change touches. The vocabulary:
 
 Nothing a reader cannot see expires anything: saving a draft, a piece in review or a
 scheduled article that is not public yet leaves every page cached.
+
+A long run of saves (manage.py import_wordpress) expires once, at its end: ``deferred()``.
 """
 
 from collections.abc import Iterable
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
@@ -37,8 +41,37 @@ from articles.models import (
 )
 from comments.models import Comment, ModerationSettings
 from live.models import LiveCoverage, LiveEntry
-from newsroom.cachetags import expire
+from newsroom import cachetags
 from newsroom.models import SiteSettings
+
+_deferred: ContextVar[set[str] | None] = ContextVar("expiry_deferred", default=None)
+
+
+def expire(*tags: str) -> None:
+    """`cachetags.expire`, or kept for the end of the `deferred()` block running."""
+    if (collected := _deferred.get()) is not None:
+        collected.update(tags)
+    else:
+        cachetags.expire(*tags)
+
+
+@contextmanager
+def deferred():
+    """Expire nothing while the block runs, then everything its changes expire, at once, when
+    it ends (fails too: what it committed before must not stay cached). Pages rendered in the
+    meantime may show the old content until then; the block saves one change record per tag
+    instead of one write per tag per save."""
+    if _deferred.get() is not None:  # nested: the outer block expires
+        yield
+        return
+    collected: set[str] = set()
+    token = _deferred.set(collected)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+        cachetags.expire(*collected)
+
 
 # What decides which lists an article is in: a change of any of these moves it between lists.
 LIST_FIELDS = ("section_id", "author_id", "publish_at", "is_featured", "is_breaking", "breaking_until")
@@ -133,12 +166,18 @@ def _article_text_changed(sender, instance: ArticleTranslation, raw=False, creat
         article_changed(article, None if language_changed else state, state)
 
 
+def article_tagged(article: Article, tag_ids: Iterable[int]) -> None:
+    """Expire what shows `article` given the tags it gained or lost (a bulk_create sends no signal)."""
+    if article.is_public:
+        expire(f"article:{article.pk}", *(f"list:tag:{tag_id}" for tag_id in tag_ids), "everything")
+
+
 @receiver(post_save, sender=TaggedArticle)
 @receiver(post_delete, sender=TaggedArticle)
 def _article_tagged(sender, instance: TaggedArticle, raw=False, **kwargs):
     article = Article.objects.filter(pk=instance.content_object_id).first()
-    if article is not None and not raw and article.is_public:
-        expire(f"article:{article.pk}", f"list:tag:{instance.tag_id}", "everything")
+    if article is not None and not raw:
+        article_tagged(article, [instance.tag_id])
 
 
 @receiver(post_save, sender=Section)

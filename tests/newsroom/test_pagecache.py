@@ -3,6 +3,7 @@
 import gzip
 import re
 import time
+from contextlib import suppress
 from datetime import timedelta
 
 import pytest
@@ -17,7 +18,7 @@ from django.utils.translation import override
 
 from articles.models import Article
 from comments.services import comment_moderate
-from newsroom import cachetags, pagecache
+from newsroom import cachetags, expiry, pagecache
 from newsroom.cachetags import CLOCK_SKEW_NS
 from newsroom.models import SiteSettings
 from tests.factories import (
@@ -119,6 +120,42 @@ def test_editing_a_published_article_expires_its_pages_and_exactly_the_lists_tha
         "sitemap",
     }
     assert "خبر النفط بعد التحديث" in client.get("/").content.decode()
+
+
+def test_changes_in_a_deferred_block_expire_the_same_pages_when_it_ends_not_before(client, newsroom):
+    pages = newsroom["pages"]
+    warm(client, pages)
+    story = newsroom["story"]
+
+    with expiry.deferred():
+        with expiry.deferred():  # nested: the outer block expires
+            story.title = "خبر النفط بعد التحديث"
+            story.save()
+        assert expired(client, pages) == set()
+
+    assert expired(client, pages) == {
+        "home",
+        "story",
+        "story-en",
+        "economy",
+        "tag",
+        "author",
+        "feed",
+        "sitemap",
+    }
+
+
+def test_a_deferred_block_that_fails_still_expires_what_it_changed(client, newsroom):
+    pages = newsroom["pages"]
+    warm(client, pages)
+    story = newsroom["story"]
+
+    with suppress(RuntimeError), expiry.deferred():
+        story.title = "خبر النفط بعد التحديث"
+        story.save()
+        raise RuntimeError
+
+    assert "story" in expired(client, pages)
 
 
 def test_publishing_and_unpublishing_expire_the_lists_of_the_article(client, newsroom):

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from articles.models import Article, AuthorProfile, MediaImage, Section, Tag
 from comments.models import Comment, ip_hash
+from newsroom import cachetags
 from newsroom.arabic import normalize
 from tests.factories import ArticleFactory, UserFactory
 from tests.wordpress.conftest import (
@@ -369,6 +370,23 @@ def test_comment_emails_are_never_printed(export, uploads, tmp_path):
     assert "comment 1 on post 1 «خبر»: unreadable date 'yesterday-ish'" in outputs[2]
     for output in outputs:
         assert "@" not in output
+
+
+def test_an_import_expires_the_pages_of_what_it_imported_once_at_its_end(export, uploads, monkeypatch):
+    stamps = []
+    monkeypatch.setattr(
+        cachetags, "expire", lambda *tags: stamps.append((set(tags), Article.objects.count()))
+    )
+
+    run_import(export, "--uploads", uploads)
+
+    [(tags, articles_then)] = stamps
+    assert articles_then == Article.objects.count()  # after the last item, not along the way
+    public = Article.objects.published().values_list("pk", "section_id")
+    assert public
+    assert {"list:latest", "everything"} <= tags
+    assert {f"article:{pk}" for pk, _section_id in public} <= tags
+    assert {f"list:section:{section_id}" for _pk, section_id in public} <= tags
 
 
 # --- Running again, dry runs, failures ---------------------------------------------------------

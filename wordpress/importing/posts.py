@@ -5,7 +5,8 @@ from datetime import datetime
 
 from django.utils import timezone
 
-from articles.models import Article, ArticleTranslation, Tag, unique_slug
+from articles.models import Article, ArticleTranslation, TaggedArticle, unique_slug
+from newsroom import expiry
 from wordpress import content, wxr
 from wordpress.importing import redirects
 from wordpress.importing.authors import Authors
@@ -91,9 +92,7 @@ class Posts:
             article.save()
         if created and date:
             Article.objects.filter(pk=article.pk).update(created_at=date)
-        tag_ids = self.tags.tag_ids(item)
-        if tag_ids != set(article.tags.values_list("pk", flat=True)):
-            article.tags.set(list(Tag.objects.filter(pk__in=tag_ids)))
+        if self._set_tags(article, self.tags.tag_ids(item), created):
             changed = True
         if item.status in ("publish", "future"):
             changed |= redirects.keep_old_addresses(self.context, item, article)
@@ -102,6 +101,19 @@ class Posts:
         if created:
             return "created", article.pk
         return ("updated" if changed else "unchanged"), article.pk
+
+    @staticmethod
+    def _set_tags(article: Article, tag_ids: set[int], created: bool) -> bool:
+        """Give the article exactly these tags, in two queries at most: True if they changed."""
+        current = set() if created else set(article.tagged_items.values_list("tag_id", flat=True))
+        if removed := current - tag_ids:
+            article.tagged_items.filter(tag_id__in=removed).delete()
+        if added := tag_ids - current:
+            TaggedArticle.objects.bulk_create(
+                TaggedArticle(content_object=article, tag_id=tag_id) for tag_id in added
+            )
+            expiry.article_tagged(article, added)
+        return bool(removed or added)
 
     @staticmethod
     def _status(item: wxr.Item, date: datetime | None):

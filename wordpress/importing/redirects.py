@@ -23,17 +23,19 @@ def keep_old_addresses(context: Context, item: wxr.Item, article: Article) -> bo
             if url == item.link and parts.path.strip("/"):
                 paths.add(normalize_path(parts.path))
     new_path = normalize_path(article.get_absolute_url())
-    changed = False
-    for path in sorted(paths):
-        if path == new_path:
-            continue  # the same address in Midad: a redirect would point at itself
-        if len(path) > LegacyRedirect._meta.get_field("old_path").max_length:
+    max_length = LegacyRedirect._meta.get_field("old_path").max_length
+    wanted = set()
+    for path in sorted(paths - {new_path}):  # the same address in Midad would redirect to itself
+        if len(path) > max_length:
             context.post_problem(item, f"old address too long to keep: {path[:80]}…")
-            continue
-        redirect, created = LegacyRedirect.objects.get_or_create(old_path=path, defaults={"article": article})
-        if not created and redirect.article_id != article.pk:
-            redirect.article = article
-            redirect.save(update_fields=["article"])
-            changed = True
-        changed |= created
-    return changed
+        else:
+            wanted.add(path)
+    existing = dict(LegacyRedirect.objects.filter(old_path__in=wanted).values_list("old_path", "article_id"))
+    moved = [path for path, article_id in existing.items() if article_id != article.pk]
+    if moved:
+        LegacyRedirect.objects.filter(old_path__in=moved).update(article=article)
+    if added := wanted - existing.keys():
+        LegacyRedirect.objects.bulk_create(
+            [LegacyRedirect(old_path=path, article=article) for path in sorted(added)]
+        )
+    return bool(moved or added)
