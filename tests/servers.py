@@ -11,7 +11,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +41,17 @@ def stop(process: subprocess.Popen) -> None:
         process.wait(timeout=5)
 
 
+def wait_for(
+    ready: Callable[[], bool], seconds: float, failure: str, process: subprocess.Popen | None = None
+):
+    """Until `ready()`; RuntimeError(`failure`) after `seconds`, or at once if `process` exits."""
+    deadline = time.monotonic() + seconds
+    while not ready():
+        if (process is not None and process.poll() is not None) or time.monotonic() > deadline:
+            raise RuntimeError(failure)
+        time.sleep(0.05)
+
+
 @contextmanager
 def redis_server(folder: Path, seconds: float = 10) -> Iterator[str]:
     """A redis-server of our own, in memory, until the block ends; its URL."""
@@ -53,12 +64,10 @@ def redis_server(folder: Path, seconds: float = 10) -> Iterator[str]:
     )  # fmt: skip
     url = f"redis://127.0.0.1:{port}/0"
     try:
-        deadline = time.monotonic() + seconds
         with redis.Redis.from_url(url, socket_timeout=1) as client:
-            while not _answers(client):
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"redis-server did not answer on {url}; see {log}")
-                time.sleep(0.05)
+            wait_for(
+                lambda: _answers(client), seconds, f"redis-server did not answer on {url}; see {log}", process
+            )
         yield url
     finally:
         stop(process)
@@ -111,11 +120,10 @@ class PostgresPair:
     def wait_for_replay(self, seconds: float = 30) -> None:
         """Until the replica has applied everything the primary has written so far."""
         written = self.sql("SELECT pg_current_wal_insert_lsn()::text")
-        deadline = time.monotonic() + seconds
-        while not self.sql("SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn", [written], replica=True):
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"the replica did not replay up to {written} within {seconds} s")
-            time.sleep(0.05)
+        wait_for(
+            lambda: self.sql("SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn", [written], replica=True),
+            seconds, f"the replica did not replay up to {written} within {seconds} s",
+        )  # fmt: skip
 
 
 def postgres_programs() -> Path | None:
@@ -210,16 +218,21 @@ class Gunicorn:
         )
 
     def wait_until_ready(self, seconds: float = 30) -> None:
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn on {self.url} exited:\n{self.log_tail()}")
-            try:
-                if urllib.request.urlopen(self.url + "/robots.txt", timeout=2).status == 200:
-                    return
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError(f"gunicorn did not answer on {self.url} within {seconds} s:\n{self.log_tail()}")
+        try:
+            wait_for(
+                self.answers,
+                seconds,
+                f"gunicorn did not answer on {self.url} within {seconds} s",
+                self.process,
+            )
+        except RuntimeError as failure:
+            raise RuntimeError(f"{failure}:\n{self.log_tail()}") from None
+
+    def answers(self) -> bool:
+        try:
+            return urllib.request.urlopen(self.url + "/robots.txt", timeout=2).status == 200
+        except OSError:
+            return False
 
     def log_tail(self) -> str:
         self.log.seek(0)
@@ -288,11 +301,9 @@ def nginx(folder: Path, upstreams: list[str], *, trusted: str = "", http: str = 
     """)
     process = subprocess.Popen(["nginx", "-p", str(folder), "-c", str(folder / "nginx.conf")])
     try:
-        deadline = time.monotonic() + 10
-        while not (folder / "nginx.pid").exists():
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"nginx did not start; see {folder / 'error.log'}")
-            time.sleep(0.05)
+        wait_for(
+            (folder / "nginx.pid").exists, 10, f"nginx did not start; see {folder / 'error.log'}", process
+        )
         yield port
     finally:
         stop(process)
