@@ -208,9 +208,13 @@ def test_focus_lands_on_the_errors_after_a_refused_post(browser, live_server, sc
         "البريد الإلكتروني: اكتب بريداً إلكترونياً صحيحاً، مثل name@example.com.",
     ]
     # In view once the page has settled (the browser scrolls to the focused summary as it lays
-    # the page out): a timeout here fails the test.
-    top = "document.getElementById('comment-errors').getBoundingClientRect().top"
-    page.wait_for_function(f"{top} >= 0 && {top} < innerHeight", timeout=5000)
+    # the page out): asked for up to 5 s.
+    scrolled_into_view = "element => element.getBoundingClientRect().top >= 0 && element.getBoundingClientRect().top < innerHeight"
+    for _ in range(50):
+        if summary.evaluate(scrolled_into_view):
+            break
+        page.wait_for_timeout(100)
+    assert summary.evaluate(scrolled_into_view)
     page.keyboard.press("Tab")  # the first link of the summary, then to its field
     assert page.evaluate("document.activeElement.getAttribute('href')") == "#id_name"
     page.keyboard.press("Enter")

@@ -1,7 +1,7 @@
 import unicodedata
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from articles.search import highlight
@@ -104,6 +104,9 @@ def test_attached_prefixes_come_off_down_to_two_letters(written, stem):
 
 @given(st.sampled_from(sorted(ATTACHED_PREFIXES)), st.data(), plain_word.filter(lambda word: len(word) >= 2))
 def test_search_highlighting_and_moderation_find_the_same_word_behind_its_prefixes(prefix, data, word):
+    assume(
+        not any(normalize(other).startswith(normalize(word)) for other in ("قال", "هنا"))
+    )  # a prefix of theirs
     written = data.draw(respelled(prefix + word))
     assert contains_phrase(f"قال {written} هنا", [word]) == word
     assert highlight(f"قال {written} هنا", word) == f"قال <mark>{written}</mark> هنا"
