@@ -33,6 +33,8 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.utils.translation import gettext as _
 from psycopg.conninfo import make_conninfo
 
+from newsroom import cache_backend
+
 DATABASE_FILE = "database.dump"
 MEDIA_FILE = "media.tar"
 MANIFEST_FILE = "manifest.json"
@@ -100,18 +102,9 @@ def _run_client(program: Path, *arguments: str) -> None:
 
 
 # --- What the manifest records ----------------------------------------------------------------
-def _cache_tables() -> set[str]:
-    """Cached pages are rebuilt on demand: neither saved nor counted."""
-    return {
-        cache["LOCATION"]
-        for cache in settings.CACHES.values()
-        if cache["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
-    }
-
-
 def row_counts() -> dict[str, int]:
     with connection.cursor() as cursor:
-        tables = sorted(set(connection.introspection.table_names(cursor)) - _cache_tables())
+        tables = sorted(set(connection.introspection.table_names(cursor)) - cache_backend.database_tables())
         counts = {}
         for table in tables:
             cursor.execute(f"SELECT count(*) FROM {connection.ops.quote_name(table)}")
@@ -173,7 +166,7 @@ def _dump_database(pg_dump: Path, target: Path) -> dict:
         cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         cursor.execute("SELECT pg_export_snapshot()")
         snapshot = cursor.fetchone()[0]
-        skipped = [f'--exclude-table-data="{table}"' for table in sorted(_cache_tables())]
+        skipped = [f'--exclude-table-data="{table}"' for table in sorted(cache_backend.database_tables())]
         _run_client(pg_dump, "--format=custom", f"--snapshot={snapshot}", f"--file={target}", *skipped)
         return {"migrations": _applied_migrations(), "tables": row_counts()}
 

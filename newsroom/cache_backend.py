@@ -1,4 +1,6 @@
-"""Django's Redis cache, failing soft: the cache makes pages fast, it must never make them fail.
+"""The two caches Midad runs on: Redis in production, a table of PostgreSQL without it.
+
+Django's Redis cache, failing soft: the cache makes pages fast, it must never make them fail.
 
 When Redis is down or unreachable, reads miss and writes do nothing, as if the cache were
 empty. `add`, `incr` and `decr` raise `CacheUnavailable` instead: their callers count with
@@ -10,15 +12,24 @@ warning is logged once per WARN_SECONDS, not once per request. Short socket time
 cache's OPTIONS (settings.py) bound what a black-holed server costs the call that tries it.
 """
 
+import base64
+import itertools
 import logging
+import pickle
 import re
 import threading
+from datetime import UTC, datetime
 from time import monotonic
 
 import redis
 from asgiref.sync import sync_to_async
+from django.conf import settings
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.db import BaseDatabaseCache, DatabaseCache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from django.db import connections, router
+from django.utils.module_loading import import_string
+from django.utils.timezone import now
 
 logger = logging.getLogger(__name__)
 
@@ -154,3 +165,62 @@ class ResilientRedisCache(RedisCache):
 
     def clear(self):
         return self._call_or(False, super().clear)
+
+
+class PostgresCache(DatabaseCache):
+    """Django's database cache, writing in one statement: the cache of development and of the
+    test suite, shared by every process using the database.
+
+    DatabaseCache counts the table, reads the key, then updates or inserts it — four round trips
+    for each key, repeated per key by `set_many`, and every save expires a dozen tags. Here a
+    `set` or `set_many` is one `INSERT … ON CONFLICT DO UPDATE`, and the table is counted (and
+    culled past MAX_ENTRIES, as Django does) once every CULL_EVERY writes of a process.
+    """
+
+    CULL_EVERY = 100
+
+    def __init__(self, table, params):
+        super().__init__(table, params)
+        self._writes = itertools.count()
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        self.set_many({key: value}, timeout, version)
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        if not data:
+            return []
+        timeout = self.get_backend_timeout(timeout)
+        expires = datetime.max if timeout is None else datetime.fromtimestamp(timeout, tz=UTC)
+        db = router.db_for_write(self.cache_model_class)
+        connection = connections[db]
+        expires = connection.ops.adapt_datetimefield_value(expires.replace(microsecond=0))
+        rows = [
+            (self.make_and_validate_key(key, version=version), self._encode(value), expires)
+            for key, value in data.items()
+        ]
+        table = connection.ops.quote_name(self._table)
+        with connection.cursor() as cursor:
+            if next(self._writes) % self.CULL_EVERY == 0:
+                cursor.execute(f"SELECT COUNT(*) FROM {table}")
+                if (count := cursor.fetchone()[0]) > self._max_entries:
+                    self._cull(db, cursor, now().replace(microsecond=0), count)
+            cursor.execute(
+                f"INSERT INTO {table} (cache_key, value, expires) VALUES "
+                + ", ".join(["(%s, %s, %s)"] * len(rows))
+                + " ON CONFLICT (cache_key) DO UPDATE SET value = EXCLUDED.value, expires = EXCLUDED.expires",
+                [field for row in rows for field in row],
+            )
+        return []
+
+    def _encode(self, value) -> str:
+        """As DatabaseCache stores values, so that its reads understand them."""
+        return base64.b64encode(pickle.dumps(value, self.pickle_protocol)).decode("latin1")
+
+
+def database_tables() -> set[str]:
+    """The tables that hold a cache: rebuilt on demand, so backups skip them."""
+    return {
+        cache["LOCATION"]
+        for cache in settings.CACHES.values()
+        if issubclass(import_string(cache["BACKEND"]), BaseDatabaseCache)
+    }

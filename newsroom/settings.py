@@ -140,7 +140,7 @@ if REDIS_URL:
 else:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "BACKEND": "newsroom.cache_backend.PostgresCache",
             "LOCATION": "midad_cache",
             # Every page, fragment and tag's change time is an entry: past the default 300,
             # each write would delete a third of them.

@@ -101,7 +101,7 @@ def test_a_socket_database_url_is_decoded():
 
 def test_without_redis_every_process_shares_a_cache_in_the_database():
     result = load_settings(DEBUG="1", DATABASE_URL="postgres://postgres@127.0.0.1/midad")
-    assert json.loads(result.stdout)["cache"] == "django.core.cache.backends.db.DatabaseCache"
+    assert json.loads(result.stdout)["cache"] == "newsroom.cache_backend.PostgresCache"
 
 
 @pytest.mark.parametrize(
