@@ -13,7 +13,6 @@ cache's OPTIONS (settings.py) bound what a black-holed server costs the call tha
 """
 
 import base64
-import itertools
 import logging
 import pickle
 import re
@@ -171,17 +170,14 @@ class PostgresCache(DatabaseCache):
     """Django's database cache, writing in one statement: the cache of development and of the
     test suite, shared by every process using the database.
 
-    DatabaseCache counts the table, reads the key, then updates or inserts it — four round trips
+    DatabaseCache counts the table, reads the key, then updates or inserts it: four round trips
     for each key, repeated per key by `set_many`, and every save expires a dozen tags. Here a
-    `set` or `set_many` is one `INSERT … ON CONFLICT DO UPDATE`, and the table is counted (and
-    culled past MAX_ENTRIES, as Django does) once every CULL_EVERY writes of a process.
+    `set` or `set_many` is one statement, `INSERT … ON CONFLICT DO UPDATE`, which also deletes
+    a few expired rows: the table holds what is live (pages and fragments live a minute) and
+    the change records of tags, instead of being counted against MAX_ENTRIES and culled.
     """
 
-    CULL_EVERY = 100
-
-    def __init__(self, table, params):
-        super().__init__(table, params)
-        self._writes = itertools.count()
+    EXPIRED_DELETED_PER_WRITE = 10
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         self.set_many({key: value}, timeout, version)
@@ -191,24 +187,29 @@ class PostgresCache(DatabaseCache):
             return []
         timeout = self.get_backend_timeout(timeout)
         expires = datetime.max if timeout is None else datetime.fromtimestamp(timeout, tz=UTC)
-        db = router.db_for_write(self.cache_model_class)
-        connection = connections[db]
+        connection = connections[router.db_for_write(self.cache_model_class)]
         expires = connection.ops.adapt_datetimefield_value(expires.replace(microsecond=0))
+        keys = [self.make_and_validate_key(key, version=version) for key in data]
         rows = [
-            (self.make_and_validate_key(key, version=version), self._encode(value), expires)
-            for key, value in data.items()
+            field
+            for key, value in zip(keys, data.values(), strict=True)
+            for field in (key, self._encode(value), expires)
         ]
         table = connection.ops.quote_name(self._table)
         with connection.cursor() as cursor:
-            if next(self._writes) % self.CULL_EVERY == 0:
-                cursor.execute(f"SELECT COUNT(*) FROM {table}")
-                if (count := cursor.fetchone()[0]) > self._max_entries:
-                    self._cull(db, cursor, now().replace(microsecond=0), count)
             cursor.execute(
-                f"INSERT INTO {table} (cache_key, value, expires) VALUES "
-                + ", ".join(["(%s, %s, %s)"] * len(rows))
-                + " ON CONFLICT (cache_key) DO UPDATE SET value = EXCLUDED.value, expires = EXCLUDED.expires",
-                [field for row in rows for field in row],
+                f"""
+                WITH expired AS (
+                    DELETE FROM {table} WHERE cache_key IN (
+                        SELECT cache_key FROM {table} WHERE expires < %s AND cache_key <> ALL(%s)
+                        LIMIT {self.EXPIRED_DELETED_PER_WRITE} FOR UPDATE SKIP LOCKED
+                    )
+                )
+                INSERT INTO {table} (cache_key, value, expires)
+                VALUES {", ".join(["(%s, %s, %s)"] * len(keys))}
+                ON CONFLICT (cache_key) DO UPDATE SET value = EXCLUDED.value, expires = EXCLUDED.expires
+                """,
+                [connection.ops.adapt_datetimefield_value(now()), keys, *rows],
             )
         return []
 

@@ -142,9 +142,6 @@ else:
         "default": {
             "BACKEND": "newsroom.cache_backend.PostgresCache",
             "LOCATION": "midad_cache",
-            # Every page, fragment and tag's change time is an entry: past the default 300,
-            # each write would delete a third of them.
-            "OPTIONS": {"MAX_ENTRIES": 20_000},
         }
     }
 
@@ -210,7 +207,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        else "newsroom.staticfiles.StaticFilesStorage"
     },
 }
 # Uploads and their renditions: files under MEDIA_ROOT, or objects in an S3-compatible store
