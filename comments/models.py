@@ -75,6 +75,18 @@ class CommentQuerySet(models.QuerySet):
     def pending(self):
         return self.filter(status=Comment.Status.PENDING)
 
+    def threads_of(self, article):
+        """What readers see under `article`: its approved comments, each with its approved replies."""
+        replies = models.Prefetch(
+            "replies", queryset=self.model.objects.approved().select_related("staff_author")
+        )
+        return (
+            self.approved()
+            .filter(article=article, parent__isnull=True)
+            .select_related("staff_author")
+            .prefetch_related(replies)
+        )
+
     def reported(self):
         return self.approved().filter(reports__isnull=False).distinct()
 

@@ -1,5 +1,5 @@
 from django import template
-from django.db.models import Prefetch
+from django.utils.functional import SimpleLazyObject
 
 from comments.browser import PENDING_SESSION_KEY, remembered_commenter
 from comments.forms import CommentForm
@@ -11,31 +11,30 @@ register = template.Library()
 
 @register.inclusion_tag("comments/comments.html", takes_context=True)
 def render_comments(context, article):
-    """The comments of an article and the form under it, in a fixed number of queries."""
+    """The comments of an article and the form under it, in a fixed number of queries.
+
+    The list and the blank form are cached regions: what they show is built only when one is
+    rendered (lazily), so a reader whose page hits both costs no query here but the session's."""
     request = context["request"]
-    approved_replies = Prefetch("replies", queryset=Comment.objects.approved().select_related("staff_author"))
-    comments = (
-        Comment.objects.approved()
-        .filter(article=article, parent__isnull=True)
-        .select_related("staff_author")
-        .prefetch_related(approved_replies)
-    )
-    form = context.get("comment_form")
+    form = context.get("comment_form")  # sent back with its errors
     if form is None:
-        remembered = remembered_commenter(request)
-        form = CommentForm(initial=remembered | {"remember": bool(remembered)})
-        replying_to = request.GET.get("replyto", "")
+        remembered, replying_to = remembered_commenter(request), request.GET.get("replyto", "")
     else:
         remembered, replying_to = {}, form.data.get("parent", "")
-    parent = comments.filter(pk=replying_to).first() if str(replying_to).isdigit() else None
-    if parent:
-        form.initial["parent"] = parent.pk
+    threads = SimpleLazyObject(lambda: Comment.objects.threads_of(article))
+    parent = threads.filter(pk=replying_to).first() if str(replying_to).isdigit() else None
     mine = request.session.get(PENDING_SESSION_KEY, []) if hasattr(request, "session") else []
     my_pending = list(Comment.objects.pending().filter(article=article, pk__in=mine)) if mine else []
     # This reader's own pending replies, shown under their parents, make the list theirs alone.
     personal_list = any(comment.parent_id for comment in my_pending)
+    comments = threads
     if personal_list:
-        comments, my_pending = with_my_pending_replies(comments, my_pending)
+        comments, my_pending = with_my_pending_replies(threads, my_pending)
+    blank_form = form is None and not (remembered or parent)
+    if form is None:
+        form = SimpleLazyObject(lambda: CommentForm(initial=remembered | {"remember": bool(remembered)}))
+    if parent:
+        form.initial["parent"] = parent.pk
     return {
         "request": request,
         "article": article,
@@ -46,7 +45,7 @@ def render_comments(context, article):
         "form": form,
         # The same empty form for every reader: a cached region (its stamp, like its CSRF token,
         # is filled per reader).
-        "blank_form": not (form.is_bound or remembered or parent),
+        "blank_form": blank_form,
         "replying_to": parent,
         "open": ModerationPolicy().comments_open(article),
     }
