@@ -243,6 +243,7 @@ PERMISSIONS_POLICY_DENIED = [
     "magnetometer", "microphone", "midi", "payment", "usb",
 ]  # fmt: skip
 X_FRAME_OPTIONS = "DENY"
+SESSION_ENGINE = "newsroom.sessions"  # in the database, read through the cache
 SESSION_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "newsroom.views.csrf_failure"  # Arabic; readers' comment forms come back
 PAGECACHE_BYPASS_COOKIES = ["midad_commenter", "messages"]  # see newsroom/pagecache.py

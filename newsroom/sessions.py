@@ -1,0 +1,29 @@
+"""Sessions: in the database, read through the cache (Django's `cached_db`).
+
+Readers' sessions (the comments they are waiting for) and editors' are read from the cache
+on every request, not from PostgreSQL. A key the database does not know — an expired or
+logged-out session's cookie, or a made-up one — is remembered as unknown for a while too:
+otherwise each request carrying it would cost a database query, however often it came.
+"""
+
+from django.contrib.sessions.backends import cached_db
+
+UNKNOWN = "unknown"  # what the cache holds for a key the database does not know
+UNKNOWN_SECONDS = 300
+
+
+class SessionStore(cached_db.SessionStore):
+    def load(self):
+        key = self.cache_key
+        data = self._cache.get(key)
+        if data == UNKNOWN:
+            self._session_key = None  # as for any unknown key: a new one if the session is saved
+            return {}
+        if data is not None:
+            return data
+        if (stored := self._get_session_from_db()) is None:
+            self._cache.set(key, UNKNOWN, UNKNOWN_SECONDS)
+            return {}
+        data = self.decode(stored.session_data)
+        self._cache.set(key, data, self.get_expiry_age(expiry=stored.expire_date))
+        return data
