@@ -117,12 +117,12 @@ TAGS_SEEN_LIMIT = 20_000
 
 def lookup(key: str) -> Entry | None:
     """The entry at `key` if nothing it shows changed since it was rendered."""
-    found, changes = _fetch_one(key, _tags_seen.get(key, ()))
+    found, changes = fetch_planned([key], _tags_seen.get(key, ()))
     entry = found.get(key)
     if not isinstance(entry, Entry):
         return None
     if unseen := entry.tags - changes.keys():
-        changes |= fetch((), unseen)[1]
+        changes |= fetch_planned((), unseen)[1]
     if len(_tags_seen) >= TAGS_SEEN_LIMIT:
         _tags_seen.clear()
     _tags_seen[key] = entry.tags
@@ -166,54 +166,59 @@ def valid_until(seconds: int) -> float:
 
 def read(key: str) -> Any:
     """`cache.get(key)`, from the page's round trip ahead when it fetched `key` (see `planned`)."""
-    return _fetch_one(key, ())[0].get(key)
+    return fetch_planned([key], ())[0].get(key)
 
 
 # --- One round trip ahead for a page ----------------------------------------------------------
 @dataclass
 class Plan:
-    """What a page's render fetches ahead: the keys its previous render read, with their tags."""
+    """What a page's render fetched ahead (the keys and tags its previous render asked for), and
+    what this render asks for."""
 
     keys: set[str]
     found: dict[str, Any]
     changes: dict[str, int]
-    read: list[str]
+    keys_asked: list[str]
+    tags_asked: set[str]
 
 
 _plan: ContextVar[Plan | None] = ContextVar("cachetag_plan", default=None)
-_keys_read_by_page: dict[str, tuple[str, ...]] = {}  # per process: page → keys its last render read
+# Per process: page → the keys and tags its last render asked for.
+_asked_by_page: dict[str, tuple[tuple[str, ...], frozenset[str]]] = {}
 PAGES_PLANNED_LIMIT = 5_000
 
 
 @contextmanager
 def planned(page: str):
-    """Render `page` with every entry its previous render in this process read (and their
-    tags' change times) fetched ahead in one round trip, instead of one round trip each."""
-    keys = _keys_read_by_page.get(page, ())
-    tags = set().union(*(_tags_seen.get(key, ()) for key in keys))
-    found, changes = fetch(keys, tags) if keys else ({}, {})
-    token = _plan.set(Plan(set(keys), found, changes, []))
+    """Render `page` with every entry and tag its previous render in this process asked for
+    fetched ahead in one round trip, instead of one round trip each."""
+    keys, tags = _asked_by_page.get(page, ((), frozenset()))
+    found, changes = fetch(keys, tags) if keys or tags else ({}, {})
+    token = _plan.set(Plan(set(keys), found, changes, [], set()))
     try:
         yield
     finally:
         plan = _plan.get()
         _plan.reset(token)
-        if len(_keys_read_by_page) >= PAGES_PLANNED_LIMIT:
-            _keys_read_by_page.clear()
-        _keys_read_by_page[page] = tuple(dict.fromkeys(plan.read))
+        if len(_asked_by_page) >= PAGES_PLANNED_LIMIT:
+            _asked_by_page.clear()
+        _asked_by_page[page] = (tuple(dict.fromkeys(plan.keys_asked)), frozenset(plan.tags_asked))
 
 
-def _fetch_one(key: str, tags: Iterable[str]) -> tuple[dict[str, Any], dict[str, int]]:
-    """`fetch([key], tags)`, answered from the page's plan when it fetched `key` ahead."""
+def fetch_planned(keys: Iterable[str], tags: Iterable[str]) -> tuple[dict[str, Any], dict[str, int]]:
+    """`fetch(keys, tags)`, answered from the page's plan for what it fetched ahead: a round trip
+    only for the rest."""
     plan = _plan.get()
     if plan is None:
-        return fetch([key], tags)
-    plan.read.append(key)
-    if key in plan.keys:
-        missing = set(tags) - plan.changes.keys()
-        changes = plan.changes | fetch((), missing)[1] if missing else plan.changes
-        return {key: plan.found[key]} if key in plan.found else {}, changes
-    return fetch([key], tags)
+        return fetch(keys, tags)
+    keys, tags = list(keys), set(tags)
+    plan.keys_asked.extend(keys)
+    plan.tags_asked.update(tags)
+    ahead = {key: plan.found[key] for key in keys if key in plan.keys and key in plan.found}
+    rest = [key for key in keys if key not in plan.keys]
+    missing = tags - plan.changes.keys()
+    found, changes = fetch(rest, missing) if rest or missing else ({}, {})
+    return ahead | found, plan.changes | changes
 
 
 # --- Once per request ----------------------------------------------------------------------

@@ -62,10 +62,10 @@ class Found:
 
 
 def fetch(tags, markers) -> Found:
-    """In one round trip: when `tags` and the markers' fragments' tags changed, and the
-    fragments' cached entries."""
+    """In one round trip (none when a page's render fetched them ahead: cachetags.planned):
+    when `tags` and the markers' fragments' tags changed, and the fragments' cached entries."""
     all_tags = set(tags).union(*(REGISTRY[name].tags for name, _language, _arg in markers))
-    entries, changes = cachetags.fetch([_key(*marker) for marker in markers], all_tags)
+    entries, changes = cachetags.fetch_planned([_key(*marker) for marker in markers], all_tags)
     return Found(changes, entries)
 
 

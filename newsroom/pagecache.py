@@ -22,6 +22,7 @@ import re
 import threading
 import time
 from collections import OrderedDict
+from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from functools import wraps
 
@@ -212,30 +213,30 @@ class PageCacheMiddleware:
     def __call__(self, request):
         key = _page_key(request)
         if not is_anonymous_get(request):
-            return self.fill(request, self.render(request, key))
+            with self.planned(request, key):
+                return self.fill(request, self.get_response(request))
         if (page := recent_pages.get(key) or self.from_cache(key)) is not None:
             metrics.PAGE_CACHE_HITS.inc()
             return page.answer(request)
         metrics.PAGE_CACHE_MISSES.inc()
         started = time.time_ns()
-        with cachetags.collecting() as shown:
-            response = self.render(request, key)
-        if not (getattr(request, "page_cacheable", False) and self.cacheable(response)):
-            return self.fill(request, response)
-        headers = {name: response[name] for name in KEPT_HEADERS if name in response}
-        entry = cachetags.save(key, (*_split(response.content), headers), shown, started, PAGE_SECONDS)
-        response["X-Page-Cache"] = "miss"
-        page = _finish(response, entry)
+        with cachetags.collecting() as shown, self.planned(request, key):
+            response = self.get_response(request)
+            if not (getattr(request, "page_cacheable", False) and self.cacheable(response)):
+                return self.fill(request, response)
+            headers = {name: response[name] for name in KEPT_HEADERS if name in response}
+            entry = cachetags.save(key, (*_split(response.content), headers), shown, started, PAGE_SECONDS)
+            response["X-Page-Cache"] = "miss"
+            page = _finish(response, entry)
         # A later reader of this process gets it as a hit, like readers of other processes.
         recent_pages.put(key, replace(page, headers={**page.headers, "X-Page-Cache": "hit"}))
         return page.answer(request)
 
-    def render(self, request, key: str):
-        """The view's answer; a GET's cached parts come in one round trip (`cachetags.planned`)."""
-        if request.method not in ("GET", "HEAD"):
-            return self.get_response(request)
-        with cachetags.planned(key):
-            return self.get_response(request)
+    @staticmethod
+    def planned(request, key: str):
+        """A GET's cached parts, and the shared fragments it shows, in one round trip
+        (`cachetags.planned`)."""
+        return cachetags.planned(key) if request.method in ("GET", "HEAD") else nullcontext()
 
     @staticmethod
     def from_cache(key: str) -> Finished | None:
