@@ -16,7 +16,6 @@ the same on every page and change on their own schedule. Pages hold a marker for
 updates the ticker of every page without expiring a single page.
 """
 
-import gzip
 import hashlib
 import re
 import threading
@@ -44,7 +43,7 @@ STALE_SECONDS = 30
 # No Vary: the language comes from the path, and readers with cookies never get these pages.
 KEPT_HEADERS = ("Content-Type", "Content-Language", "Content-Security-Policy", "X-Frame-Options")
 CSRF_FIELD = b'<input type="hidden" name="csrfmiddlewaretoken" value="" data-csrf-field>'
-LOCAL_BUDGET_BYTES = 2 * 1024 * 1024  # of gzipped recent pages a process keeps (RecentPages)
+LOCAL_BUDGET_BYTES = 2 * 1024 * 1024  # of recent pages a process keeps (RecentPages)
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 SHARED_MARKER = re.compile(rb"<!--shared:([a-z_]+):([a-z-]+):([\w-]*)-->")
 
@@ -108,9 +107,9 @@ def _set_content(response, content: bytes) -> None:
         response["Content-Length"] = str(len(content))
 
 
-def _finish(response, entry: cachetags.Entry, found=None) -> "Finished":
+def _finish(response, entry: cachetags.Entry, gzipped: bool, found=None) -> "Finished":
     """Fill in the shared fragments, then the validators and caching headers of a page that is
-    the same for every reader."""
+    the same for every reader; gzipped for readers who take it."""
     chunks, markers, _headers = entry.value
     content, rendered = _fill(chunks, markers, found)
     _set_content(response, content)
@@ -126,37 +125,35 @@ def _finish(response, entry: cachetags.Entry, found=None) -> "Finished":
         s_maxage=SHARED_SECONDS,
         stale_while_revalidate=STALE_SECONDS,
     )
-    del response["Vary"]
-    compressed = compress_string(response.content, max_random_bytes=0)
-    return Finished(compressed, dict(response.items()), last_modified, entry.until)
+    response["Vary"] = "Accept-Encoding"
+    if gzipped:
+        # Once for all readers (GZipMiddleware would on each answer), without BREACH padding: a
+        # shared page holds no secret, its CSRF field is empty.
+        _set_content(response, compress_string(response.content, max_random_bytes=0))
+        response["Content-Encoding"] = "gzip"
+        response["ETag"] = response["ETag"][:-1] + '-gzip"'  # another representation, another validator
+    return Finished(response.content, dict(response.items()), last_modified, entry.until)
+
+
+def accepts_gzip(request) -> bool:
+    return bool(ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")))
 
 
 @dataclass(frozen=True)
 class Finished:
-    """A page as every anonymous reader gets it now, until `until` (epoch seconds) at most.
+    """A page as every anonymous reader who takes the same encoding gets it now, until `until`
+    (epoch seconds) at most."""
 
-    Kept gzipped, as nearly every reader takes it: compressed once for all of them (GZipMiddleware
-    would do it on each answer), and a fifth of the memory in `RecentPages`. No BREACH padding is
-    needed: a shared page holds no secret, its CSRF field is empty."""
-
-    compressed: bytes
+    content: bytes
     headers: dict[str, str]
     last_modified: int
     until: float
 
     def answer(self, request):
-        """The page, gzipped if the reader accepts it, or 304 when their copy is current."""
-        headers = {**self.headers, "Vary": "Accept-Encoding"}
-        if ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")):
-            content = self.compressed
-            headers |= {"Content-Encoding": "gzip", "ETag": self.headers["ETag"][:-1] + '-gzip"'}
-        else:
-            content = gzip.decompress(self.compressed)
-        if "Content-Length" in headers:
-            headers["Content-Length"] = str(len(content))
-        response = HttpResponse(content, headers=headers)
+        """The page, or 304 when the reader's copy is current."""
+        response = HttpResponse(self.content, headers=self.headers)
         return get_conditional_response(
-            request, etag=headers["ETag"], last_modified=self.last_modified, response=response
+            request, etag=self.headers["ETag"], last_modified=self.last_modified, response=response
         )
 
 
@@ -167,34 +164,35 @@ class RecentPages:
     Checking a page costs two round trips to the shared cache, and a popular page is asked for
     many times a second. For `settings.PAGECACHE_LOCAL_SECONDS` a process reuses what it
     checked: a change reaches readers served by *other* processes at most that much later. The
-    process that expires tags forgets everything at once (`cachetags.tags_expired`). Bounded by
-    `budget` bytes of gzipped content; the oldest pages go first."""
+    process that expires tags forgets everything at once (`cachetags.tags_expired`). Pages are
+    kept per encoding, under (key, gzipped), as readers get them: nearly all take gzip, a fifth of
+    the bytes. Bounded by `budget` bytes of content; the oldest pages go first."""
 
     def __init__(self, budget: int):
         self.budget = budget
-        self.pages: OrderedDict[str, tuple[float, Finished]] = OrderedDict()
+        self.pages: OrderedDict[tuple[str, bool], tuple[float, Finished]] = OrderedDict()
         self.size = 0
         self.lock = threading.Lock()
 
-    def get(self, key: str) -> Finished | None:
+    def get(self, key: tuple[str, bool]) -> Finished | None:
         with self.lock:
             kept_until, page = self.pages.get(key, (0.0, None))
         if page is not None and time.monotonic() < kept_until and time.time() < page.until:
             return page
         return None
 
-    def put(self, key: str, page: Finished) -> None:
+    def put(self, key: tuple[str, bool], page: Finished) -> None:
         seconds = settings.PAGECACHE_LOCAL_SECONDS
-        if seconds <= 0 or len(page.compressed) > self.budget:
+        if seconds <= 0 or len(page.content) > self.budget:
             return
         now = time.monotonic()
         with self.lock:
             if (old := self.pages.pop(key, None)) is not None:
-                self.size -= len(old[1].compressed)
+                self.size -= len(old[1].content)
             self.pages[key] = (now + seconds, page)  # kept in the order they expire
-            self.size += len(page.compressed)
+            self.size += len(page.content)
             while self.pages and (self.size > self.budget or next(iter(self.pages.values()))[0] <= now):
-                self.size -= len(self.pages.popitem(last=False)[1][1].compressed)
+                self.size -= len(self.pages.popitem(last=False)[1][1].content)
 
     def clear(self, **_signal) -> None:
         with self.lock:
@@ -215,7 +213,8 @@ class PageCacheMiddleware:
         if not is_anonymous_get(request):
             with self.planned(request, key):
                 return self.fill(request, self.get_response(request))
-        if (page := recent_pages.get(key) or self.from_cache(key)) is not None:
+        kept = (key, accepts_gzip(request))
+        if (page := recent_pages.get(kept) or self.from_cache(kept)) is not None:
             metrics.PAGE_CACHE_HITS.inc()
             return page.answer(request)
         metrics.PAGE_CACHE_MISSES.inc()
@@ -227,9 +226,9 @@ class PageCacheMiddleware:
             headers = {name: response[name] for name in KEPT_HEADERS if name in response}
             entry = cachetags.save(key, (*_split(response.content), headers), shown, started, PAGE_SECONDS)
             response["X-Page-Cache"] = "miss"
-            page = _finish(response, entry)
+            page = _finish(response, entry, gzipped=kept[1])
         # A later reader of this process gets it as a hit, like readers of other processes.
-        recent_pages.put(key, replace(page, headers={**page.headers, "X-Page-Cache": "hit"}))
+        recent_pages.put(kept, replace(page, headers={**page.headers, "X-Page-Cache": "hit"}))
         return page.answer(request)
 
     @staticmethod
@@ -239,7 +238,8 @@ class PageCacheMiddleware:
         return cachetags.planned(key) if request.method in ("GET", "HEAD") else nullcontext()
 
     @staticmethod
-    def from_cache(key: str) -> Finished | None:
+    def from_cache(kept: tuple[str, bool]) -> Finished | None:
+        key, gzipped = kept
         entry = cachetags.cache.get(key)
         if not isinstance(entry, cachetags.Entry):
             return None
@@ -247,8 +247,8 @@ class PageCacheMiddleware:
         found = fragments.fetch(entry.tags, markers)  # one round trip for the rest
         if not entry.is_current(found.changes):
             return None
-        page = _finish(HttpResponse(headers={**headers, "X-Page-Cache": "hit"}), entry, found)
-        recent_pages.put(key, page)
+        page = _finish(HttpResponse(headers={**headers, "X-Page-Cache": "hit"}), entry, gzipped, found)
+        recent_pages.put(kept, page)
         return page
 
     @staticmethod
