@@ -1,8 +1,8 @@
 """What every page's template may use besides Django's own context."""
 
-from django.utils.functional import lazy
+from django.utils.functional import SimpleLazyObject
 
 
 def canonical_url(request):
     """The page's absolute address without its query string; an article's view gives its own."""
-    return {"canonical_url": lazy(request.build_absolute_uri, str)(request.path)}
+    return {"canonical_url": SimpleLazyObject(lambda: request.build_absolute_uri(request.path))}
