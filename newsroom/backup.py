@@ -26,14 +26,13 @@ from pathlib import Path
 
 import psycopg
 from django.conf import settings
-from django.core.cache import caches
 from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils.translation import gettext as _
 from psycopg.conninfo import make_conninfo
 
-from newsroom import cache_backend
+from newsroom import cache_backend, cachetags
 
 DATABASE_FILE = "database.dump"
 MEDIA_FILE = "media.tar"
@@ -227,8 +226,7 @@ def restore(backup: Path) -> RestoreReport:
     )
     media_root = Path(settings.MEDIA_ROOT)
     _replace_media(backup / MEDIA_FILE, media_root)
-    for cache in caches.all():  # pages cached before the restore show what it replaced
-        cache.clear()
+    cachetags.clear()  # pages cached before the restore show what it replaced
     tables = row_counts()
     _check(tables, manifest["tables"], _("عدد الصفوف لا يطابق النسخة الاحتياطية"))
     _check(media_checksums(media_root), manifest["media"], _("الملفات لا تطابق النسخة الاحتياطية"))

@@ -20,13 +20,13 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import translation
 
 from articles.demo import load_articles
 from articles.models import Article
 from comments.models import Comment
+from newsroom import cachetags
 from newsroom.arabic import words
 from newsroom.bench_archive import Corpus
 from newsroom.benchmark import BYPASS_COOKIE, BenchClient, percentile, sample_urls
@@ -77,7 +77,7 @@ def _logged_in(username: str | None, **filters) -> BenchClient:
 
 def measure(article: str = "", iterations: int = 15, per_kind: int = 40) -> dict:
     """Every figure of one run. Clears the cache first, so that both runs start alike."""
-    cache.clear()
+    cachetags.clear()
     rng = random.Random("midad-bench-scale")
     with translation.override(settings.LANGUAGE_CODE):
         article = article or sample_urls()["article"]

@@ -17,7 +17,9 @@ none of it needs a save or a cron job.
 """
 
 import math
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -33,9 +35,12 @@ from django.utils import timezone
 
 CHANGE_PREFIX = "changed:"
 CLOCK_SKEW_NS = 50_000_000  # how far apart the clocks of two web hosts may be
+KEPT_ENTRIES_CHARACTERS = 300_000  # of HTML entries a process keeps (KeptEntries): some 600 kB
 
 # Sent with `tags` after they were marked changed: what this process keeps itself drops them.
 tags_expired = Signal()
+# Sent when everything cached was forgotten (`clear`): nothing changed, nothing may be kept.
+cleared = Signal()
 
 _collectors: ContextVar[tuple[set[str], ...]] = ContextVar("cachetag_collectors", default=())
 _request_memo: ContextVar[dict | None] = ContextVar("cachetag_request_memo", default=None)
@@ -55,6 +60,14 @@ def expire(*tags: str) -> None:
         transaction.on_commit(lambda: _stamp(tags))
 
 
+def clear() -> None:
+    """Forget everything cached: the shared cache, and what this process keeps of it (its kept
+    entries, and its recent pages through `cleared`). For tests, benchmarks, a restore."""
+    cache.clear()
+    kept_entries.clear()
+    cleared.send(sender=None)
+
+
 def _stamp(tags: set[str]) -> None:
     cache.set_many(dict.fromkeys((CHANGE_PREFIX + tag for tag in tags), time.time_ns()), None)
     tags_expired.send(sender=None, tags=tags)
@@ -62,11 +75,24 @@ def _stamp(tags: set[str]) -> None:
 
 def fetch(keys: Iterable[str], tags: Iterable[str]) -> tuple[dict[str, Any], dict[str, int]]:
     """In one round trip: the cached values at `keys`, and when each of `tags` last changed
-    (ns; 0 for a tag that never changed).
+    (ns; 0 for a tag that never changed). Entries this process keeps (`kept_entries`) are not
+    fetched again, only their tags' change times: a kept entry that turns out stale is fetched.
 
     Change records are stored without expiry. The shared cache must not evict them (Redis:
     `maxmemory-policy volatile-lru`, which evicts only keys with a timeout; see the README).
     """
+    kept = kept_entries.get_many(keys)
+    found, changes = _fetch(
+        [key for key in keys if key not in kept], set(tags).union(*(e.tags for e in kept.values()))
+    )
+    if stale := [key for key, entry in kept.items() if not entry.is_current(changes)]:
+        kept_entries.drop(stale)  # the shared cache may hold a newer render
+        found |= _fetch(stale, ())[0]
+    kept_entries.keep(found)
+    return kept | found, changes
+
+
+def _fetch(keys: list[str], tags: Iterable[str]) -> tuple[dict[str, Any], dict[str, int]]:
     change_keys = {CHANGE_PREFIX + tag: tag for tag in tags}
     wanted = [*keys, *change_keys]
     found = cache.get_many(wanted) if wanted else {}
@@ -106,6 +132,57 @@ class Entry:
         # A change within CLOCK_SKEW of the render counts as after it: hosts' clocks differ.
         limit = self.rendered_at - CLOCK_SKEW_NS
         return time.time() < self.until and all(changes[tag] < limit for tag in self.tags)
+
+
+class KeptEntries:
+    """Entries of HTML this process fetched or rendered lately, kept so that the next lookup
+    fetches only their tags' change times, not the HTML again (most of a personal page's
+    round trip). They are checked like fetched ones, so they are as current; only immutable
+    values (strings) are kept, at most `budget` characters, the least recently used go first."""
+
+    def __init__(self, budget: int):
+        self.budget = budget
+        self.entries: OrderedDict[str, Entry] = OrderedDict()
+        self.size = 0
+        self.lock = threading.Lock()
+
+    def get_many(self, keys: Iterable[str]) -> dict[str, Entry]:
+        with self.lock:
+            kept = {key: self.entries[key] for key in keys if key in self.entries}
+            for key in kept:
+                self.entries.move_to_end(key)
+        return kept
+
+    def keep(self, found: dict[str, Any]) -> None:
+        keepable = {
+            key: entry
+            for key, entry in found.items()
+            if isinstance(entry, Entry) and isinstance(entry.value, str) and len(entry.value) <= self.budget
+        }
+        with self.lock:
+            for key, entry in keepable.items():
+                self._forget(key)
+                self.entries[key] = entry
+                self.size += len(entry.value)
+            while self.size > self.budget:
+                self._forget(next(iter(self.entries)))
+
+    def drop(self, keys: Iterable[str]) -> None:
+        with self.lock:
+            for key in keys:
+                self._forget(key)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()
+            self.size = 0
+
+    def _forget(self, key: str) -> None:
+        if (old := self.entries.pop(key, None)) is not None:
+            self.size -= len(old.value)
+
+
+kept_entries = KeptEntries(budget=KEPT_ENTRIES_CHARACTERS)
 
 
 # The tags each key's entry showed when this process last read it: asked for together with
@@ -154,6 +231,7 @@ def save(key: str, value: Any, tags: Iterable[str], started: int, seconds: int) 
         plan.keys.discard(key)  # what was fetched ahead for it is older now
     entry = Entry(value, frozenset(tags), started, valid_until(seconds))
     cache.set(key, entry, max(1, math.ceil(entry.until - time.time())))
+    kept_entries.keep({key: entry})
     return entry
 
 

@@ -202,6 +202,7 @@ class RecentPages:
 
 recent_pages = RecentPages(budget=LOCAL_BUDGET_BYTES)
 cachetags.tags_expired.connect(recent_pages.clear, dispatch_uid="pagecache.recent_pages")
+cachetags.cleared.connect(recent_pages.clear, dispatch_uid="pagecache.recent_pages.cleared")
 
 
 class PageCacheMiddleware:

@@ -3,13 +3,12 @@ import shutil
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
 from django.utils import translation
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
 from articles import popularity
-from newsroom import cache_backend, pagecache
+from newsroom import cache_backend, cachetags
 from tests import servers
 from tests.factories import UserFactory
 
@@ -57,8 +56,7 @@ def fresh_state(django_db_setup, django_db_blocker):
 
     def reset():
         with django_db_blocker.unblock():
-            cache.clear()
-        pagecache.recent_pages.clear()  # pages a process keeps for a second
+            cachetags.clear()  # the shared cache, and what this process keeps of it
         popularity._counted_here.clear()  # readers a worker counted without Redis
         translation.activate(settings.LANGUAGE_CODE)
 

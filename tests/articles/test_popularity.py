@@ -6,13 +6,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
-from django.core.cache import cache
 from django.db import DatabaseError
 from django.urls import reverse
 from django.utils import timezone
 
 from articles import popularity
 from articles.models import Article, ArticleViewCount
+from newsroom import cachetags
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -42,9 +42,9 @@ def empty_view_buffer():
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    cache.clear()
+    cachetags.clear()
     yield
-    cache.clear()
+    cachetags.clear()
 
 
 _addresses = (f"198.51.{n // 256 % 256}.{n % 256}" for n in itertools.count(1))

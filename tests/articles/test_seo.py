@@ -5,7 +5,6 @@ from io import BytesIO
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -16,6 +15,7 @@ from PIL import Image
 from articles import sitemaps
 from articles.models import Article, MediaImage, Section, Tag, TagRedirect
 from articles.seo import news_article_jsonld
+from newsroom import cachetags
 from tests.factories import ArticleFactory, AuthorFactory, MediaImageFactory, SectionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -203,7 +203,7 @@ def test_the_rss_feed_costs_the_same_queries_for_3_or_12_articles(client):
     image = photo()
 
     def feed_queries() -> list[str]:
-        cache.clear()  # the uncached feed, every time
+        cachetags.clear()  # the uncached feed, every time
         with CaptureQueriesContext(connection) as queries:
             assert client.get(reverse("feed_latest")).status_code == 200
         return [query["sql"] for query in queries]
@@ -427,7 +427,7 @@ def test_the_sitemap_becomes_an_index_of_pages_past_its_limit(client, monkeypatc
     ArticleFactory(publish_at=hours_ago(3))
     assert get_xml(client, reverse("sitemap")).tag == f"{{{NS['sm']}}}urlset"  # within the limit
     newest = [ArticleFactory(publish_at=hours_ago(hours)) for hours in (2, 1)]
-    cache.clear()
+    cachetags.clear()
     index = get_xml(client, reverse("sitemap"))
     assert index.tag == f"{{{NS['sm']}}}sitemapindex"
     pages = [urlsplit(loc.text) for loc in index.findall("sm:sitemap/sm:loc", NS)]

@@ -18,7 +18,7 @@ from comments.browser import REMEMBER_COOKIE
 from comments.forms import FORM_EXPIRED
 from comments.models import Comment, CommentReport, ModerationSettings
 from comments.views import DISCARDED_COUNTER
-from newsroom import formstamp
+from newsroom import cachetags, formstamp
 from newsroom.models import SiteSettings
 from tests.comments.reader import csrf_token, error_summary, reader_tokens, sql_of
 from tests.factories import ArticleFactory, CommentFactory, UserFactory
@@ -448,7 +448,7 @@ def test_a_reader_reports_a_comment_once_and_only_they_see_the_thanks(client, ar
 
 def test_an_article_page_costs_the_same_queries_with_2_or_20_comments_and_their_replies(client, article):
     def queries() -> int:
-        cache.clear()
+        cachetags.clear()
         with CaptureQueriesContext(connection) as captured:
             assert client.get(article.get_absolute_url()).status_code == 200
         return len(captured)

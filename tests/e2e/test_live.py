@@ -3,9 +3,9 @@ without a reload and without moving, the page works without JavaScript, polling 
 the coverage ends, and the live desk works on a 390 px phone from the keyboard."""
 
 import pytest
-from django.core.cache import cache
 
 from live.models import LiveEntry
+from newsroom import cachetags
 from tests.e2e.conftest import reader_context
 from tests.e2e.test_concurrent_edits import editor_page
 from tests.live.conftest import newsroom_staff, open_coverage, post_entry
@@ -29,7 +29,7 @@ def long_coverage(coverage, staff):
     """Enough entries that a reader scrolls down to read."""
     for number in range(4, 16):
         post_entry(coverage, staff["journalist"], f"تفاصيل إضافية رقم {number}. " * 12)
-    cache.clear()
+    cachetags.clear()
     return coverage
 
 

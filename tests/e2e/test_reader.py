@@ -3,11 +3,11 @@
 import re
 
 import pytest
-from django.core.cache import cache
 from django.core.files.base import ContentFile
 
 from articles.demo import illustration
 from articles.models import MediaImage
+from newsroom import cachetags
 from tests.factories import ArticleFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -29,7 +29,7 @@ def wait_until_scrolled_to_top(page, seconds=5):
 
 @pytest.fixture
 def newsroom(transactional_db):
-    cache.clear()
+    cachetags.clear()
     section = SectionFactory(name="اقتصاد")
     image = MediaImage(alt_text="رافعات في ميناء عند الغروب", caption="ميناء المدينة", credit="مداد")
     image.file = ContentFile(illustration("e2e", 30), name="e2e.jpg")
@@ -68,7 +68,7 @@ def test_the_ticker_refreshes_itself_without_a_reload(page, live_server, newsroo
     page.clock.install()
     page.goto(live_server.url + "/")
     ArticleFactory(title="عاجل جديد: افتتاح مطار المدينة", section=newsroom["section"], is_breaking=True)
-    cache.clear()
+    cachetags.clear()
     page.clock.run_for(61_000)
     page.locator(".ticker").get_by_role("link", name="عاجل جديد: افتتاح مطار المدينة").wait_for()
     assert "افتتاح مطار المدينة" in page.locator(".ticker__items--copy").text_content()  # still seamless

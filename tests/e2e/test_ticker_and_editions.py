@@ -1,8 +1,8 @@
 """The moving ticker and the English edition, as a reader in Chromium meets them."""
 
 import pytest
-from django.core.cache import cache
 
+from newsroom import cachetags
 from tests.e2e.conftest import reader_context
 from tests.factories import ArticleFactory, SectionFactory
 
@@ -20,7 +20,7 @@ TRACK_X = "new DOMMatrixReadOnly(getComputedStyle(document.querySelector('.ticke
 
 @pytest.fixture
 def headlines(transactional_db):
-    cache.clear()
+    cachetags.clear()
     section = SectionFactory(name="أخبار محلية")
     articles = [ArticleFactory(title=title, section=section) for title in HEADLINES]
     english = articles[0]

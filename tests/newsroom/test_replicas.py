@@ -15,13 +15,12 @@ import sys
 import dj_database_url
 import pytest
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connection, connections, transaction
 from django.test import Client, RequestFactory
 
 from articles.models import ArticleTranslation
 from comments.models import Comment
-from newsroom import db_router
+from newsroom import cachetags, db_router
 from tests.comments.test_ratelimit import post_comment
 from tests.factories import ArticleFactory, UserFactory
 from tests.servers import ROOT, postgres_pair, postgres_programs, production_env
@@ -82,7 +81,7 @@ def page_title(client, path) -> str:
 
 
 def rendered_title(client, path) -> str:
-    cache.clear()  # the pages and fragments rendered before
+    cachetags.clear()  # the pages and fragments rendered before
     return page_title(client, path)
 
 
