@@ -351,18 +351,24 @@ class NormalizedTagManager(_TaggableManager):
 
 
 # --- Articles ---------------------------------------------------------------------------
+def public() -> Q:
+    """Published and its time has come: the condition on `status` and `publish_at` that both
+    articles and their search entries (SearchEntry, which copies the two) are filtered by."""
+    return Q(status=Article.Status.PUBLISHED, publish_at__lte=timezone.now())
+
+
 class ArticleQuerySet(TranslatableQuerySet):
     def published(self, *, any_language: bool = False):
         """The only definition of what readers may see: published, its time has come, and
         written in the language of the edition being read (the active language), so every
         list of the English edition holds English articles only. `any_language`: every
         edition at once (the sitemap, finding an article's other edition)."""
-        public = self.filter(status=Article.Status.PUBLISHED, publish_at__lte=timezone.now())
+        public_articles = self.filter(public())
         if any_language:
-            return public
+            return public_articles
         language = get_language() or settings.LANGUAGE_CODE
         written = ArticleTranslation.objects.filter(master=OuterRef("pk"), language_code=language)
-        return public.filter(Exists(written))
+        return public_articles.filter(Exists(written))
 
     def breaking(self):
         """Breaking news for the ticker; each item leaves it by itself at its expiry time."""
@@ -695,19 +701,13 @@ class ArticleTranslation(TranslatedFieldsModel):
         _("تصحيح"), blank=True, help_text=_("ملاحظة تصحيح علنية تظهر في أسفل المقال.")
     )
     reading_minutes = models.PositiveSmallIntegerField(_("دقائق القراءة"), default=1, editable=False)
-    # Arabic-normalised copies that search reads (see articles/search.py).
+    # Arabic-normalised copies of the text, from which a database trigger keeps this
+    # translation's SearchEntry, what reader search reads (see articles/search.py).
     search_title = models.CharField(max_length=250, editable=False, default="")
     search_document = models.TextField(editable=False, default="")
-    # Its `arabic` text-search vector, kept by a database trigger (migration 0007): ranking
-    # thousands of matches reads it instead of stemming every document again.
-    search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         unique_together = [("language_code", "master"), ("language_code", "slug")]
-        indexes = [
-            GinIndex(fields=["search_vector"], name="article_search_vector_idx"),
-            GinIndex(OpClass("search_title", name="gin_trgm_ops"), name="article_search_title_trgm_idx"),
-        ]
 
     def save(self, *args, **kwargs):
         self.body = sanitize_body(self.body or "")
@@ -736,6 +736,43 @@ class ArticleTranslation(TranslatedFieldsModel):
         ArticleSlugRedirect.objects.filter(language_code=self.language_code, old_slug=self.slug).delete()
         if any(getattr(previous, name) != getattr(self, name) for name in self.CONTENT_FIELDS):
             Article.objects.filter(pk=article.pk).update(content_updated_at=timezone.now())
+
+
+class SearchEntry(models.Model):
+    """What reader search reads of one translation (articles/search.py), in a narrow table of
+    its own: a search checks thousands of rows, and reading them from the translations, with
+    their bodies, or joined to their articles, took most of its time.
+
+    Written only by database triggers (migration 0008), whatever writes the rows (a save, an
+    update, a COPY): from the translation, its normalised title and the `arabic` text-search
+    vector of its `search_document`; from the article, copies of `status` and `publish_at`,
+    so that `public()` filters the entries themselves. The foreign keys have no database
+    constraint: the triggers delete an entry with its translation, and an entry written in
+    the middle of a bulk load would otherwise have to wait for the checks."""
+
+    translation = models.OneToOneField(
+        ArticleTranslation,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        primary_key=True,
+        related_name="search_entry",
+    )
+    article = models.ForeignKey(Article, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    language_code = models.CharField(max_length=15)
+    status = models.CharField(max_length=12)
+    publish_at = models.DateTimeField(null=True)
+    title = models.CharField(max_length=250)
+    vector = SearchVectorField()
+
+    class Meta:
+        indexes = [
+            GinIndex(fields=["vector"], name="search_entry_vector_idx"),
+            GinIndex(OpClass("title", name="gin_trgm_ops"), name="search_entry_title_trgm_idx"),
+            models.Index(fields=["language_code", "status", "publish_at"], name="search_entry_newest_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.article_id} ({self.language_code}): {self.title}"
 
 
 class ArticleViewCount(models.Model):

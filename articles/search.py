@@ -1,12 +1,12 @@
 """Reader search: Arabic full text with typo and prefix tolerance, ranked by relevance and recency.
 
-Stored text (`ArticleTranslation.search_title`, `.search_document` and the latter's stored
-vector `.search_vector`) and queries both go through `newsroom.arabic.normalize`, so spelling
-variants of a word compare equal. A row matches when any of these holds, each answered by a
-GIN index on the translation table:
+Stored text (`ArticleTranslation.search_title` and `.search_document`) and queries both go
+through `newsroom.arabic.normalize`, so spelling variants of a word compare equal. Search
+reads each translation's `SearchEntry`, a narrow copy kept by triggers: the normalised title,
+the `arabic` text-search vector of the document, and the article's status and publication
+time. A translation matches when any of these holds, each answered by a GIN index:
 
-- the query as a web-search expression ("quoted phrase", or, -word) on the `arabic`
-  text-search vector of `search_document`;
+- the query as a web-search expression ("quoted phrase", or, -word) on the vector;
 - the same words with the last one as a prefix, so a reader still typing "اقتصا" finds
   "الاقتصاد" (stemmed and unstemmed, since the stemmer mangles some partial words);
 - the trigram word similarity (`<%`) of the query to the title, for typos. Its threshold is
@@ -18,12 +18,23 @@ Words after a minus sign exclude an article whichever way it matched.
 """
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
-from django.db.models import F, FloatField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    DateTimeField,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Extract, Now
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from articles.models import Article, ArticleTranslation
+from articles.models import Article, SearchEntry, public
 from newsroom.arabic import MIN_STEM_LENGTH, WRITTEN_WORD, normalize, stems, without_article, words
 
 MAX_QUERY_LENGTH = 200
@@ -32,9 +43,20 @@ RECENCY_DAYS = 30  # an article this many days old ranks half as high as a new o
 # Ranking costs time per match, and a common word matches tens of thousands of articles in
 # a large archive: only this many of the newest matches are ranked (and shown). With the
 # recency weighting, an older match would rank below them anyway unless far more relevant.
-# Finding them costs time per article checked, newest first, until this many match: with
-# 1,000, a one-word search took 800 ms at p95 in a 100,000-article archive (issue 13).
 RANKED_MATCHES = 200
+# _newest_matches() checks this many newest entries first, at ~15 µs each: more costs every
+# query more, fewer costs more to the queries that go on to the indexes (issue 13).
+RECENT_ENTRIES = 2_000
+
+NEWEST_MATCHES = """
+    WITH recent AS MATERIALIZED (
+        SELECT translation_id, article_id, publish_at FROM ({recent}) AS entry WHERE matches LIMIT {limit}
+    ),
+    text_matches AS MATERIALIZED ({text_matches}),
+    title_matches AS ({title_matches})
+    SELECT * FROM recent UNION SELECT * FROM text_matches UNION SELECT * FROM title_matches
+    ORDER BY publish_at DESC, article_id DESC LIMIT {limit}
+"""
 
 
 def clean_query(raw: str) -> str:
@@ -60,32 +82,62 @@ def search_articles(query: str, language: str = "ar") -> QuerySet[Article]:
         prefix = SearchQuery(" ".join(leading), config="arabic") & prefix
     wanted = SearchQuery(text, config="arabic", search_type="websearch") | prefix
     terms = " ".join(included)
+    unwanted = " | ".join(f"'{word}'" for word in excluded)
 
-    translations = ArticleTranslation.objects.filter(language_code=language)
-    matching = translations.filter(Q(search_vector=wanted) | Q(search_title__trigram_word_similar=terms))
-    if excluded:
-        unwanted = " | ".join(f"'{word}'" for word in excluded)
-        matching = matching.filter(search_vector=~SearchQuery(unwanted, config="arabic", search_type="raw"))
+    newest = _newest_matches(language, wanted, terms, unwanted)
+    relevance = SearchEntry.objects.filter(article=OuterRef("pk"), language_code=language).values(
+        relevance=SearchRank(F("vector"), wanted, cover_density=True)
+        + TITLE_SIMILARITY_WEIGHT * TrigramWordSimilarity(terms, "title")
+    )
     age_in_days = Cast(Extract(Now() - F("publish_at"), "epoch"), FloatField()) / 86400
-    # Ordered by age, an expression, not by the publish_at index: walking that index until
-    # enough matches turn up is what PostgreSQL would choose, and takes seconds when few match.
-    # Published in any language: `matching` already holds the searched language's
-    # translations only, and checking again costs one more lookup per article.
-    newest = (
-        Article.objects.published(any_language=True)
-        .filter(pk__in=matching.values("master_id"))
-        .order_by(age_in_days, "-pk")
-        .values_list("pk", flat=True)[:RANKED_MATCHES]
-    )
-    relevance = translations.filter(master=OuterRef("pk")).values(
-        relevance=SearchRank(F("search_vector"), wanted, cover_density=True)
-        + TITLE_SIMILARITY_WEIGHT * TrigramWordSimilarity(terms, "search_title")
-    )
     return (
-        Article.objects.filter(pk__in=list(newest))  # matched once; counting and paging reuse it
+        Article.objects.filter(pk__in=newest)  # matched once; counting and paging reuse the ids
         .annotate(rank=Subquery(relevance, output_field=FloatField()) / (1 + age_in_days / RECENCY_DAYS))
         .order_by("-rank", "-publish_at", "-pk")
     )
+
+
+def _newest_matches(language: str, wanted: SearchQuery, terms: str, unwanted: str) -> list[int]:
+    """The ids of the RANKED_MATCHES newest public articles whose entry in `language` matches
+    `wanted` (the text) or `terms` (the title, by trigrams), and not `unwanted`, in one statement.
+
+    The fast way depends on how many entries match, which PostgreSQL's estimates cannot tell
+    well enough, nor what checking an entry costs (reading its stemmed vector, computing a
+    trigram similarity): walking the newest entries until enough match when most do, the
+    GIN indexes when few do. So it walks the RECENT_ENTRIES newest; only if too few of those
+    match does it go on, to every text match (exact, from the index) and to the titles that
+    could still be among the newest matches: those newer than the RANKED_MATCHES-th text
+    match (the trigram index gives candidates, each checked)."""
+    entries = SearchEntry.objects.filter(public(), language_code=language)
+    if unwanted:
+        entries = entries.filter(vector=~SearchQuery(unwanted, config="arabic", search_type="raw"))
+    too_few_recent = RawSQL(
+        "(SELECT count(*) FROM recent) < %s", [RANKED_MATCHES], output_field=BooleanField()
+    )
+    newest_text_matches_reach = RawSQL(
+        "COALESCE((SELECT publish_at FROM text_matches ORDER BY publish_at DESC OFFSET %s LIMIT 1), '-infinity')",
+        [RANKED_MATCHES - 1],
+        output_field=DateTimeField(),
+    )
+    matches = ExpressionWrapper(Q(vector=wanted) | Q(title__trigram_word_similar=terms), BooleanField())
+    fields = ("translation_id", "article_id", "publish_at")
+    parts = {
+        "recent": entries.annotate(matches=matches)
+        .order_by("-publish_at", "-article_id")
+        .values(*fields, "matches")[:RECENT_ENTRIES],
+        "text_matches": entries.filter(too_few_recent, vector=wanted).values(*fields),
+        "title_matches": entries.filter(
+            too_few_recent,
+            title__trigram_word_similar=terms,
+            publish_at__gte=newest_text_matches_reach,
+        ).values(*fields),
+    }
+    sql, params = {}, []
+    for name, part in parts.items():
+        sql[name], part_params = part.query.sql_with_params()
+        params += part_params
+    statement = NEWEST_MATCHES.format(limit=RANKED_MATCHES, **sql)
+    return [entry.article_id for entry in SearchEntry.objects.raw(statement, params)]
 
 
 def highlight(text: str, query: str, max_words: int = 40) -> SafeString:

@@ -49,6 +49,7 @@ from articles.models import (
     ArticleViewCount,
     AuthorProfile,
     MediaImage,
+    SearchEntry,
     Section,
     Tag,
     TaggedArticle,
@@ -223,16 +224,17 @@ def tracked(rows: Iterable[dict], progress: Progress) -> Iterator[dict]:
 
 @contextmanager
 def search_indexes_deferred():
-    """The text-search and trigram (GIN) indexes of the translations dropped while the block
-    loads rows, then built again: once over all rows is many times faster than row by row."""
-    indexes = ArticleTranslation._meta.indexes
+    """The text-search and trigram (GIN) indexes of the search entries (which the loaded
+    translations' trigger writes) dropped while the block loads rows, then built again: once
+    over all rows is many times faster than row by row."""
+    indexes = SearchEntry._meta.indexes
     with connection.schema_editor() as editor:
         for index in indexes:
-            editor.remove_index(ArticleTranslation, index)
+            editor.remove_index(SearchEntry, index)
     yield
     with connection.schema_editor() as editor:
         for index in indexes:
-            editor.add_index(ArticleTranslation, index)
+            editor.add_index(SearchEntry, index)
 
 
 def copy(model: type[Model], rows: Iterable[dict]) -> None:

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import ngettext, override
 
 from articles import search
-from articles.models import Article
+from articles.models import Article, SearchEntry
 from articles.search import highlight, search_articles
 from tests.factories import ArticleFactory
 
@@ -146,6 +146,69 @@ def test_only_the_newest_matches_are_ranked(monkeypatch):
         ArticleFactory(title="قمة المناخ", publish_at=now - timedelta(hours=h)) for h in (30, 20, 10)
     ]
     assert set(search_articles("المناخ")) == set(newest)
+
+
+def test_matches_older_than_the_newest_entries_checked_first_are_found_through_the_indexes(monkeypatch):
+    monkeypatch.setattr(search, "RECENT_ENTRIES", 2)
+    older = ArticleFactory(title="قمة المناخ", publish_at=days_ago(3))
+    misspelt = ArticleFactory(title="جلسة البرلمان", publish_at=days_ago(2))
+    for _ in range(3):
+        ArticleFactory(title="مباراة كرة القدم", publish_at=days_ago(1))
+    assert list(search_articles("المناخ")) == [older]
+    assert list(search_articles("الببرلمان")) == [misspelt]  # by the title's trigrams only
+
+
+def test_a_title_match_newer_than_enough_text_matches_is_among_the_newest_matches(monkeypatch):
+    monkeypatch.setattr(search, "RANKED_MATCHES", 2)
+    monkeypatch.setattr(search, "RECENT_ENTRIES", 1)
+    # «الببرلمان» is no text match of «البرلمان», only a trigram match of the title
+    newer_title = ArticleFactory(title="جلسة الببرلمان", publish_at=days_ago(1))
+    in_text = [
+        ArticleFactory(title="تقرير", body="<p>البرلمان</p>", publish_at=days_ago(days)) for days in (2, 3, 4)
+    ]
+    ArticleFactory(title="جلسة الببرلمان", publish_at=days_ago(5))
+    ArticleFactory(title="مباراة كرة القدم")
+    assert set(search_articles("البرلمان")) == {newer_title, in_text[0]}
+
+
+# --- What search reads is kept up to date (articles.models.SearchEntry, by triggers) ----------
+def test_an_article_is_found_only_while_it_is_published_and_its_time_has_come():
+    article = ArticleFactory(title="قمة المناخ", status=Article.Status.DRAFT)
+    assert list(search_articles("المناخ")) == []
+    article.status = Article.Status.PUBLISHED
+    article.publish_at = timezone.now() + timedelta(hours=1)
+    article.save()
+    assert list(search_articles("المناخ")) == []
+    Article.objects.filter(pk=article.pk).update(publish_at=days_ago(1))  # as time passes
+    assert list(search_articles("المناخ")) == [article]
+    assert list(search_articles("المناخات")) == [article]
+    Article.objects.filter(pk=article.pk).update(status=Article.Status.ARCHIVED)
+    assert list(search_articles("المناخ")) == []
+
+
+def test_a_retitled_or_rewritten_article_is_found_by_its_new_words_only():
+    article = ArticleFactory(title="قمة المناخ", body="<p>نقاش حول التعليم.</p>")
+    article.title = "جلسة البرلمان"
+    article.body = "<p>نقاش حول الموازنة.</p>"
+    article.save()
+    for gone in ("المناخ", "المناخات", "التعليم"):
+        assert list(search_articles(gone)) == []
+    for found in ("البرلمان", "البرلمات", "الموازنة"):
+        assert list(search_articles(found)) == [article]
+
+
+def test_an_edition_added_or_deleted_later_is_found_or_no_longer_found():
+    article = ArticleFactory(title="قمة المناخ")
+    article.set_current_language("en")
+    article.title = "Climate summit"
+    article.save()
+    assert list(search_articles("climate", language="en")) == [article]
+    article.translations.get(language_code="en").delete()
+    assert list(search_articles("climate", language="en")) == []
+    assert list(search_articles("المناخ")) == [article]
+    article.delete()
+    assert list(search_articles("المناخ")) == []
+    assert not SearchEntry.objects.exists()
 
 
 def test_only_the_first_200_characters_of_a_query_count():
