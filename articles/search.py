@@ -44,17 +44,27 @@ RECENCY_DAYS = 30  # an article this many days old ranks half as high as a new o
 # a large archive: only this many of the newest matches are ranked (and shown). With the
 # recency weighting, an older match would rank below them anyway unless far more relevant.
 RANKED_MATCHES = 200
-# _newest_matches() checks this many newest entries first, at ~15 µs each: more costs every
-# query more, fewer costs more to the queries that go on to the indexes (issue 13).
-RECENT_ENTRIES = 2_000
+# How _newest_matches() looks for them (issue 13). It checks this many newest entries first,
+# at ~12 µs each: more costs every query more, fewer costs more to those that go on.
+RECENT_ENTRIES = 1_000
+# If at least one in 40 of them matched by its title only, the titles are checked further
+# down the newest entries (~8 µs each; some 8,000 expected at worst), up to this many.
+WALKED_TITLES_FROM = RECENT_ENTRIES // 40
+WALKED_TITLES = 10_000
 
 NEWEST_MATCHES = """
     WITH recent AS MATERIALIZED (
         SELECT translation_id, article_id, publish_at FROM ({recent}) AS entry WHERE matches LIMIT {limit}
     ),
     text_matches AS MATERIALIZED ({text_matches}),
+    walked_title_matches AS MATERIALIZED (
+        SELECT translation_id, article_id, publish_at FROM ({walked_titles}) AS entry WHERE matches LIMIT {limit}
+    ),
     title_matches AS ({title_matches})
-    SELECT * FROM recent UNION SELECT * FROM text_matches UNION SELECT * FROM title_matches
+    SELECT * FROM recent
+    UNION SELECT * FROM text_matches
+    UNION SELECT * FROM walked_title_matches
+    UNION SELECT * FROM title_matches
     ORDER BY publish_at DESC, article_id DESC LIMIT {limit}
 """
 
@@ -106,29 +116,45 @@ def _newest_matches(language: str, wanted: SearchQuery, terms: str, unwanted: st
     trigram similarity): walking the newest entries until enough match when most do, the
     GIN indexes when few do. So it walks the RECENT_ENTRIES newest; only if too few of those
     match does it go on, to every text match (exact, from the index) and to the titles that
-    could still be among the newest matches: those newer than the RANKED_MATCHES-th text
-    match (the trigram index gives candidates, each checked)."""
+    could still be among the newest matches, those newer than the RANKED_MATCHES-th text
+    match: walking on if some of the recent entries matched by their title only, through the
+    trigram index (whose candidates are each checked) if few did or the walk found too few."""
     entries = SearchEntry.objects.filter(public(), language_code=language)
     if unwanted:
         entries = entries.filter(vector=~SearchQuery(unwanted, config="arabic", search_type="raw"))
-    too_few_recent = RawSQL(
-        "(SELECT count(*) FROM recent) < %s", [RANKED_MATCHES], output_field=BooleanField()
-    )
+    too_few_recent = _fewer_than("recent", RANKED_MATCHES)
     newest_text_matches_reach = RawSQL(
         "COALESCE((SELECT publish_at FROM text_matches ORDER BY publish_at DESC OFFSET %s LIMIT 1), '-infinity')",
         [RANKED_MATCHES - 1],
         output_field=DateTimeField(),
     )
-    matches = ExpressionWrapper(Q(vector=wanted) | Q(title__trigram_word_similar=terms), BooleanField())
+    title_match = Q(title__trigram_word_similar=terms)
     fields = ("translation_id", "article_id", "publish_at")
+
+    def newest(entries: QuerySet[SearchEntry], matches: Q, count: int) -> QuerySet[SearchEntry]:
+        matching = entries.annotate(matches=ExpressionWrapper(matches, BooleanField()))
+        return matching.order_by("-publish_at", "-article_id").values(*fields, "matches")[:count]
+
     parts = {
-        "recent": entries.annotate(matches=matches)
-        .order_by("-publish_at", "-article_id")
-        .values(*fields, "matches")[:RECENT_ENTRIES],
+        "recent": newest(entries, Q(vector=wanted) | title_match, RECENT_ENTRIES),
         "text_matches": entries.filter(too_few_recent, vector=wanted).values(*fields),
+        "walked_titles": newest(
+            entries.filter(
+                too_few_recent,
+                RawSQL(
+                    "(SELECT count(*) FROM recent WHERE translation_id NOT IN (SELECT translation_id FROM text_matches)) >= %s",
+                    [WALKED_TITLES_FROM],
+                    output_field=BooleanField(),
+                ),
+                publish_at__gte=newest_text_matches_reach,
+            ),
+            title_match,
+            WALKED_TITLES,
+        ),
         "title_matches": entries.filter(
             too_few_recent,
-            title__trigram_word_similar=terms,
+            _fewer_than("walked_title_matches", RANKED_MATCHES),
+            title_match,
             publish_at__gte=newest_text_matches_reach,
         ).values(*fields),
     }
@@ -138,6 +164,12 @@ def _newest_matches(language: str, wanted: SearchQuery, terms: str, unwanted: st
         params += part_params
     statement = NEWEST_MATCHES.format(limit=RANKED_MATCHES, **sql)
     return [entry.article_id for entry in SearchEntry.objects.raw(statement, params)]
+
+
+def _fewer_than(part: str, count: int) -> RawSQL:
+    """Whether the part of NEWEST_MATCHES named `part` holds fewer than `count` rows: a part
+    filtered by it is skipped by PostgreSQL if it does not hold."""
+    return RawSQL(f"(SELECT count(*) FROM {part}) < %s", [count], output_field=BooleanField())
 
 
 def highlight(text: str, query: str, max_words: int = 40) -> SafeString:
