@@ -158,6 +158,21 @@ def test_matches_older_than_the_newest_entries_checked_first_are_found_through_t
     assert list(search_articles("الببرلمان")) == [misspelt]  # by the title's trigrams only
 
 
+@pytest.mark.parametrize("walked_titles", [2, 10])  # the walk finds too few, or enough
+def test_title_matches_further_down_are_found_by_walking_on_or_else_through_the_index(
+    monkeypatch, walked_titles
+):
+    monkeypatch.setattr(search, "RANKED_MATCHES", 3)
+    monkeypatch.setattr(search, "RECENT_ENTRIES", 2)
+    monkeypatch.setattr(search, "WALKED_TITLES_FROM", 1)
+    monkeypatch.setattr(search, "WALKED_TITLES", walked_titles)
+    # «الببرلمان» is no text match of «البرلمان», only a trigram match of the title
+    titled = [ArticleFactory(title="جلسة البرلمان", publish_at=days_ago(days)) for days in (1, 4, 6, 7)]
+    for days in (2, 3, 5):
+        ArticleFactory(title="مباراة كرة القدم", publish_at=days_ago(days))
+    assert set(search_articles("الببرلمان")) == set(titled[:3])
+
+
 def test_a_title_match_newer_than_enough_text_matches_is_among_the_newest_matches(monkeypatch):
     monkeypatch.setattr(search, "RANKED_MATCHES", 2)
     monkeypatch.setattr(search, "RECENT_ENTRIES", 1)
