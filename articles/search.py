@@ -124,9 +124,16 @@ def _newest_matches(language: str, wanted: SearchQuery, terms: str, unwanted: st
         entries = entries.filter(vector=~SearchQuery(unwanted, config="arabic", search_type="raw"))
     too_few_recent = _fewer_than("recent", RANKED_MATCHES)
     newest_text_matches_reach = RawSQL(
-        "COALESCE((SELECT publish_at FROM text_matches ORDER BY publish_at DESC OFFSET %s LIMIT 1), '-infinity')",
+        "COALESCE((SELECT publish_at FROM text_matches"
+        " ORDER BY publish_at DESC OFFSET %s LIMIT 1), '-infinity')",
         [RANKED_MATCHES - 1],
         output_field=DateTimeField(),
+    )
+    titles_often_matched_recently = RawSQL(
+        "(SELECT count(*) FROM recent"
+        " WHERE translation_id NOT IN (SELECT translation_id FROM text_matches)) >= %s",
+        [WALKED_TITLES_FROM],
+        output_field=BooleanField(),
     )
     title_match = Q(title__trigram_word_similar=terms)
     fields = ("translation_id", "article_id", "publish_at")
@@ -140,13 +147,7 @@ def _newest_matches(language: str, wanted: SearchQuery, terms: str, unwanted: st
         "text_matches": entries.filter(too_few_recent, vector=wanted).values(*fields),
         "walked_titles": newest(
             entries.filter(
-                too_few_recent,
-                RawSQL(
-                    "(SELECT count(*) FROM recent WHERE translation_id NOT IN (SELECT translation_id FROM text_matches)) >= %s",
-                    [WALKED_TITLES_FROM],
-                    output_field=BooleanField(),
-                ),
-                publish_at__gte=newest_text_matches_reach,
+                too_few_recent, titles_often_matched_recently, publish_at__gte=newest_text_matches_reach
             ),
             title_match,
             WALKED_TITLES,
