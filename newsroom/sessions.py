@@ -21,9 +21,7 @@ class SessionStore(cached_db.SessionStore):
             return {}
         if data is not None:
             return data
-        if (stored := self._get_session_from_db()) is None:
+        data = super().load()  # the cache again (another process may have filled it), then the database
+        if self._session_key is None:  # the database does not know the key either
             self._cache.set(key, UNKNOWN, UNKNOWN_SECONDS)
-            return {}
-        data = self.decode(stored.session_data)
-        self._cache.set(key, data, self.get_expiry_age(expiry=stored.expire_date))
         return data

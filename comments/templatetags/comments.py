@@ -27,9 +27,9 @@ def render_comments(context, article):
     my_pending = list(Comment.objects.pending().filter(article=article, pk__in=mine)) if mine else []
     # This reader's own pending replies, shown under their parents, make the list theirs alone.
     personal_list = any(comment.parent_id for comment in my_pending)
-    comments = threads
-    if personal_list:
-        comments, my_pending = with_my_pending_replies(threads, my_pending)
+    comments, my_pending = (
+        with_my_pending_replies(threads, my_pending) if personal_list else (threads, my_pending)
+    )
     blank_form = form is None and not (remembered or parent)
     if form is None:
         form = SimpleLazyObject(lambda: CommentForm(initial=remembered | {"remember": bool(remembered)}))
