@@ -200,10 +200,10 @@ class PostgresCache(DatabaseCache):
             cursor.execute(
                 f"""
                 WITH expired AS (
-                    DELETE FROM {table} WHERE cache_key IN (
+                    DELETE FROM {table} WHERE cache_key = ANY(ARRAY(
                         SELECT cache_key FROM {table} WHERE expires < %s AND cache_key <> ALL(%s)
                         LIMIT {self.EXPIRED_DELETED_PER_WRITE} FOR UPDATE SKIP LOCKED
-                    )
+                    ))
                 )
                 INSERT INTO {table} (cache_key, value, expires)
                 VALUES {", ".join(["(%s, %s, %s)"] * len(keys))}
