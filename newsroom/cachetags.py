@@ -258,6 +258,7 @@ class Plan:
     changes: dict[str, int]
     keys_asked: list[str]
     tags_asked: set[str]
+    this_time: frozenset[str] = frozenset()  # keys of this request only (`planned`'s `also`)
 
 
 _plan: ContextVar[Plan | None] = ContextVar("cachetag_plan", default=None)
@@ -267,12 +268,15 @@ PAGES_PLANNED_LIMIT = 5_000
 
 
 @contextmanager
-def planned(page: str):
+def planned(page: str, also: Iterable[str] = ()):
     """Render `page` with every entry and tag its previous render in this process asked for
-    fetched ahead in one round trip, instead of one round trip each."""
+    fetched ahead in one round trip, instead of one round trip each; with the keys `also`,
+    which this request will read but the next one will not (a reader's session)."""
     keys, tags = _asked_by_page.get(page, ((), frozenset()))
+    also = frozenset(also)
+    keys = (*keys, *also)
     found, changes = fetch(keys, tags) if keys or tags else ({}, {})
-    token = _plan.set(Plan(set(keys), found, changes, [], set()))
+    token = _plan.set(Plan(set(keys), found, changes, [], set(), also))
     try:
         yield
     finally:
@@ -290,7 +294,7 @@ def fetch_planned(keys: Iterable[str], tags: Iterable[str]) -> tuple[dict[str, A
     if plan is None:
         return fetch(keys, tags)
     keys, tags = list(keys), set(tags)
-    plan.keys_asked.extend(keys)
+    plan.keys_asked.extend(key for key in keys if key not in plan.this_time)
     plan.tags_asked.update(tags)
     ahead = {key: plan.found[key] for key in keys if key in plan.keys and key in plan.found}
     rest = [key for key in keys if key not in plan.keys]

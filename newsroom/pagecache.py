@@ -32,7 +32,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 from django.utils.text import compress_string
 
-from newsroom import cachetags, db_router, formstamp, fragments, metrics
+from newsroom import cachetags, db_router, formstamp, fragments, metrics, sessions
 
 PAGE_SECONDS = 60
 PAGE_KEY_PREFIX = "page:v3:"  # a new version when what an entry holds changes: deploys then miss
@@ -234,9 +234,11 @@ class PageCacheMiddleware:
 
     @staticmethod
     def planned(request, key: str):
-        """A GET's cached parts, and the shared fragments it shows, in one round trip
-        (`cachetags.planned`)."""
-        return cachetags.planned(key) if request.method in ("GET", "HEAD") else nullcontext()
+        """A GET's cached parts, the shared fragments it shows and the reader's session in one
+        round trip (`cachetags.planned`)."""
+        if request.method not in ("GET", "HEAD"):
+            return nullcontext()
+        return cachetags.planned(key, also=sessions.SessionStore.cache_keys_of(request))
 
     @staticmethod
     def from_cache(kept: tuple[str, bool]) -> Finished | None:
