@@ -595,8 +595,10 @@ class Article(TranslatableModel):
         newer = same_section.filter(Q(publish_at__gt=self.publish_at) | same_time & Q(pk__gt=self.pk))
         return older.order_by("-publish_at", "-pk").first(), newer.order_by("publish_at", "pk").first()
 
+    @cached_property
     def translation_urls(self) -> dict[str, str]:
-        """The URL of each language version that exists, for the language switch and hreflang."""
+        """The URL of each language version that exists, for the language switch and hreflang
+        (kept with the article where readers' views cache it: articles/views.py)."""
         urls = {}
         for translation in self.translations.all():
             with override(translation.language_code):

@@ -72,7 +72,7 @@ class ArticleSitemap(Sitemap):
         return [text.language_code for text in article.translations.all()]
 
     def location(self, article: Article) -> str:
-        return article.translation_urls()[translation.get_language()]  # the sitemap activates each
+        return article.translation_urls[translation.get_language()]  # the sitemap activates each
 
     def lastmod(self, article: Article) -> datetime | None:
         return last_modified(article)

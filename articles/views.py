@@ -116,7 +116,7 @@ class ArticleDetailView(DetailView):
         )
         if found is None:
             return None
-        urls = found.master.translation_urls()
+        urls = found.master.translation_urls
         return urls.get(get_language(), urls[found.language_code])
 
     @classmethod
@@ -130,15 +130,18 @@ class ArticleDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         article, absolute = self.object, self.request.build_absolute_uri
-        image = article.featured_image
         return super().get_context_data(
-            translation_urls={code: absolute(url) for code, url in article.translation_urls().items()},
+            translation_urls={code: absolute(url) for code, url in article.translation_urls.items()},
             canonical_url=absolute(article.get_absolute_url()),
-            share_image_url=absolute(image.share_url) if image else "",
             **kwargs,
         )
 
     # Read by the page's cached regions only when they are rendered.
+    @cached_property
+    def share_image_url(self):
+        image = self.object.featured_image
+        return self.request.build_absolute_uri(image.share_url) if image else ""
+
     @cached_property
     def related(self):
         return self.object.related()
@@ -167,6 +170,7 @@ def find_by_slug(articles, slug: str, language: str) -> Article:
     if article is None:
         raise Http404
     depends(*article.cache_tags, *article.author.cache_tags, *article.comment_cache_tags)  # comment_count
+    article.translation_urls  # noqa: B018 -- computed now, cached with the article for every render
     return article
 
 

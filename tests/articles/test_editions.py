@@ -78,7 +78,7 @@ def test_an_arabic_only_article_under_en_redirects_to_its_arabic_address(client,
 
 def test_a_translated_article_under_the_wrong_slug_redirects_to_the_editions_own_address(client, editions):
     article = editions["translated"]
-    english, arabic = article.translation_urls()["en"], article.translation_urls()["ar"]
+    english, arabic = article.translation_urls["en"], article.translation_urls["ar"]
     wrong = {"/en" + arabic: english, english.removeprefix("/en"): arabic}
     for url, expected in wrong.items():
         response = client.get(url)
@@ -100,7 +100,7 @@ def test_the_sitemap_lists_each_language_with_hreflang_alternates(client, editio
     sitemap = client.get("/sitemap.xml").content.decode()
     urls = dict(re.findall(r"<url><loc>(.*?)</loc>(.*?)</url>", sitemap.replace("\n", "").replace("  ", "")))
     article = editions["translated"]
-    arabic, english = (f"http://testserver{url}" for url in article.translation_urls().values())
+    arabic, english = (f"http://testserver{url}" for url in article.translation_urls.values())
     for location in (arabic, english):
         assert f'<xhtml:link rel="alternate" hreflang="ar" href="{arabic}"/>' in urls[location]
         assert f'<xhtml:link rel="alternate" hreflang="en" href="{english}"/>' in urls[location]

@@ -74,7 +74,7 @@ def newsroom():
     pages = {
         "home": "/",
         "story": story.get_absolute_url(),
-        "story-en": story.translation_urls()["en"],
+        "story-en": story.translation_urls["en"],
         "economy": economy.get_absolute_url(),
         "sport": sport.get_absolute_url(),
         "tag": story.tags.get().get_absolute_url(),
@@ -379,7 +379,12 @@ def test_each_reader_s_session_comes_with_the_page_and_no_other_reader_s(client,
     backend = caches["default"]
     asked = []
     get_many = backend.get_many
-    backend.get_many = lambda keys, *args, **kwargs: asked.append(list(keys)) or get_many(keys, *args, **kwargs)
+
+    def recording_get_many(keys, *args, **kwargs):
+        asked.append(list(keys))
+        return get_many(keys, *args, **kwargs)
+
+    backend.get_many = recording_get_many
     for reader in ("first-reader-session", "second-reader-session", "third-reader-session"):
         client.cookies["sessionid"] = reader
         asked.clear()
