@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -132,7 +133,8 @@ class ArticleDetailView(DetailView):
         article, absolute = self.object, self.request.build_absolute_uri
         return super().get_context_data(
             translation_urls={code: absolute(url) for code, url in article.translation_urls.items()},
-            canonical_url=absolute(article.get_absolute_url()),
+            # Shown in cached regions only: built when one of them renders.
+            canonical_url=SimpleLazyObject(lambda: absolute(article.get_absolute_url())),
             **kwargs,
         )
 
