@@ -48,6 +48,21 @@ wait_until() { # name pid log command...: until the command succeeds, at most 30
     die "$name did not answer within 30 s"
 }
 
+busy_percent() { # how busy the CPUs were over the next second, in percent
+    local a b
+    read -ra a < <(head -n 1 /proc/stat)
+    sleep 1
+    read -ra b < <(head -n 1 /proc/stat)
+    local all=$((($(IFS=+; echo "${b[*]:1}")) - ($(IFS=+; echo "${a[*]:1}")))) idle=$((b[4] + b[5] - a[4] - a[5]))
+    echo $((all ? 100 * (all - idle) / all : 0))
+}
+
+settle() { # until the CPUs are 80% idle for a second (the setup's work is done), at most $1 s
+    local waited=0
+    while ((waited < $1)) && (($(busy_percent) > 20)); do waited=$((waited + 1)); done
+    echo "$waited"
+}
+
 start_redis() { # folder: a private redis-server on a free loopback port; sets redis_pid and REDIS_URL
     local port
     port=$(free_port)
