@@ -79,7 +79,7 @@ class ArticleDetailView(DetailView):
     template_name = "articles/article_detail.html"
 
     def get_queryset(self):
-        return Article.objects.visible_to(self.request.user).for_listing()
+        return Article.objects.visible_to(self.request.user).for_page()
 
     def get_object(self, queryset=None):
         """The article whose slug in this edition's language is the one in the address."""

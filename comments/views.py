@@ -42,7 +42,7 @@ class CommentPostView(View):
     @cached_property
     def article(self):
         """The article commented on, as the reader may open it, read from the database."""
-        articles = Article.objects.visible_to(self.request.user).for_listing()
+        articles = Article.objects.visible_to(self.request.user).for_page()
         return find_by_slug(articles, self.kwargs["slug"], get_language())
 
     def post(self, request, *args, **kwargs):
@@ -164,7 +164,7 @@ def report_unverified(request, pk):
     comes back with a message and a fresh token to report again."""
     comment = get_object_or_404(Comment.objects.approved(), pk=pk)
     messages.error(request, _("تعذّر التحقق من البلاغ، فلم يُرسَل. اضغط «إبلاغ» مرة أخرى إن أردت."))
-    article = get_object_or_404(Article.objects.published().for_listing(), pk=comment.article_id)
+    article = get_object_or_404(Article.objects.published().for_page(), pk=comment.article_id)
     return article_page_with(request, article, None, status=403)
 
 
