@@ -258,7 +258,7 @@ class Plan:
     changes: dict[str, int]
     keys_asked: list[str]
     tags_asked: set[str]
-    this_time: frozenset[str] = frozenset()  # keys of this request only (`planned`'s `also`)
+    also: frozenset[str]  # keys of this request only, never remembered for the next render
 
 
 _plan: ContextVar[Plan | None] = ContextVar("cachetag_plan", default=None)
@@ -294,7 +294,7 @@ def fetch_planned(keys: Iterable[str], tags: Iterable[str]) -> tuple[dict[str, A
     if plan is None:
         return fetch(keys, tags)
     keys, tags = list(keys), set(tags)
-    plan.keys_asked.extend(key for key in keys if key not in plan.this_time)
+    plan.keys_asked.extend(key for key in keys if key not in plan.also)
     plan.tags_asked.update(tags)
     ahead = {key: plan.found[key] for key in keys if key in plan.keys and key in plan.found}
     rest = [key for key in keys if key not in plan.keys]
