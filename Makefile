@@ -62,7 +62,7 @@ serve: migrate
 test: install node_modules/.installed
 	@if [ -x "$(CHROMIUM)" ]; then echo "Chromium found at $(CHROMIUM): end-to-end tests included."; \
 	else echo "!!! NO CHROMIUM at $(CHROMIUM): END-TO-END TESTS WILL FAIL. Install Debian's 'chromium' package. !!!"; fi
-	trap '$(STOP_DEVDB)' EXIT; $(BIN)/pytest -n auto --create-db -rs $(PYTEST_ARGS)
+	trap '$(STOP_DEVDB)' EXIT; $(BIN)/pytest -n auto --dist worksteal --create-db -rs $(PYTEST_ARGS)
 
 # Thousands of generated requests per target instead of `make test`'s few (tests/fuzz).
 fuzz: install
