@@ -21,6 +21,23 @@ hypothesis_settings.register_profile("long", max_examples=2500, **_hypothesis_de
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "quick"))
 
 
+def pytest_collection_modifyitems(items):
+    """Tests that commit (transactional_db, live_server) on the test database must restore the
+    migrations' rows by serialized rollback. A plain flush re-creates them (post_migrate) right
+    away, and the next serialized test on that worker, in whatever order the workers take
+    tests, would load them a second time: duplicate key on the roles' groups. A test on a
+    database of its own says `serialized_rollback=False`."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        commits = "transactional_db" in item.fixturenames or "live_server" in item.fixturenames
+        if marker and marker.kwargs.get("transaction"):
+            commits = True
+        if commits and not (marker and "serialized_rollback" in marker.kwargs):
+            raise pytest.UsageError(
+                f"{item.nodeid}: mark it django_db(transaction=True, serialized_rollback=True)"
+            )
+
+
 @pytest.fixture
 def editor(db):
     return UserFactory(username="editor-1", role="Editor")

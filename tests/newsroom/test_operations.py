@@ -92,7 +92,7 @@ def test_readyz_is_ready_with_a_live_redis(client, redis_at, redis_url):
     assert client.get("/readyz").json() == {"ready": True, "problems": {}}
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_readyz_is_503_while_the_database_is_unreachable(client):
     port = connection.settings_dict["PORT"]
     connection.close()

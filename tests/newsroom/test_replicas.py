@@ -28,7 +28,11 @@ from tests.servers import ROOT, postgres_pair, postgres_programs, production_env
 OLD, NEW = "العنوان كما نشر أولاً", "العنوان بعد التصحيح"
 REPLICA = "replica1"
 LOCATION = ("NAME", "USER", "PASSWORD", "HOST", "PORT")
-pytestmark = pytest.mark.django_db(transaction=True, databases=["default", REPLICA])
+# The tests run on a primary of their own, migrated for this module (`replica`): there is
+# nothing to restore from the test database's rows.
+pytestmark = pytest.mark.django_db(
+    transaction=True, serialized_rollback=False, databases=["default", REPLICA]
+)
 
 
 def _location(url: str) -> dict:
