@@ -3,11 +3,19 @@
 Each is registered once with the tags it shows, known in advance, so the page cache can
 fetch a page's fragments and check them in the same round trip as the page itself (see
 newsroom/pagecache.py). Templates place them with ``{% shared "ticker" %}``.
+
+Constant fragments show no content at all, only words, static files and addresses (the
+stylesheet links, the brand, the ticker's frame): ``{% constant "includes/brand.html" %}``
+renders such a template once per process and language (`constant`), which is all that can
+change them — a deploy starts new processes. In development (DEBUG) they render every time.
 """
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.core.signals import setting_changed
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -83,3 +91,20 @@ def render(marker: tuple[str, str, str], found: Found) -> cachetags.Entry:
             fragment.seconds(),
             fragment.tags,
         )
+
+
+def constant(template: str) -> str:
+    """`template` rendered without a context in the active language, once per process."""
+    if settings.DEBUG:  # templates being edited
+        return render_to_string(template)
+    return _rendered_once(template, translation.get_language())
+
+
+@functools.cache
+def _rendered_once(template: str, language: str) -> str:
+    return render_to_string(template)
+
+
+setting_changed.connect(
+    lambda **_signal: _rendered_once.cache_clear(), weak=False, dispatch_uid="fragments.constant"
+)

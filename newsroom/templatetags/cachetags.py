@@ -7,6 +7,8 @@
   page's lifetime, since it may show relative times). Keyed by the name, the keys and the
   language; with ``when=`` false (a preview of a draft) it is rendered every time.
 - ``{% shared "ticker" [arg] %}``: a marker for a shared fragment (newsroom/fragments.py).
+- ``{% constant "includes/brand.html" %}``: a template that shows no content, only words,
+  static files and addresses, rendered once per process and language (newsroom/fragments.py).
 - ``{% csrf_field %}``: ``{% csrf_token %}`` for HTML that may be cached and shared: the
   field is empty, filled with the reader's own token on personal pages by the page cache
   middleware, and by the reader's script (from /csrf/) on pages every reader gets.
@@ -55,6 +57,11 @@ def stamp_field() -> str:
 @register.simple_tag
 def shared(name: str, arg: object = "") -> str:
     return mark_safe(fragments.marker(name, str(arg or "")))
+
+
+@register.simple_tag
+def constant(template_name: str) -> str:
+    return mark_safe(fragments.constant(template_name))
 
 
 class CachedNode(template.Node):

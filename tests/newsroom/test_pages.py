@@ -19,6 +19,21 @@ def test_english_pages_are_left_to_right(client):
     assert '<html lang="en" dir="ltr">' in response.content.decode()
 
 
+def test_the_frame_of_a_page_is_in_its_own_language_whichever_language_came_first(client):
+    """The stylesheet links, the brand and the ticker's frame are rendered once per process
+    and language ({% constant %}): an English page first must not give Arabic pages its own."""
+    english = client.get("/en/").content.decode()
+    arabic = client.get("/").content.decode()
+    assert '<a class="site-header__brand" href="/en/">' in english
+    assert '<a class="site-header__brand" href="/">' in arabic
+    assert "أخبار عربية موثوقة، لحظة بلحظة" in arabic
+    assert "أخبار عربية موثوقة، لحظة بلحظة" not in english
+    arabic_font = "noto-naskh-arabic-arabic-400-normal"  # preloaded where the page is Arabic
+    assert arabic_font in arabic
+    assert arabic_font not in english
+    assert 'data-ticker-url="/en/ticker/"' in english
+
+
 def test_pages_carry_a_content_security_policy(client):
     policy = client.get("/").headers["Content-Security-Policy"]
     assert "default-src 'self'" in policy
