@@ -89,7 +89,7 @@ class ArticleDetailView(DetailView):
         # Readers: the published article from the cache, expired with what it shows.
         key = f"article-object:{language}:{hashlib.sha256(slug.encode()).hexdigest()}"
         return cachetags.remember(
-            key, lambda: find_by_slug(self.get_queryset(), slug, language), PAGE_SECONDS
+            key, lambda: find_by_slug(self.get_queryset(), slug, language).slimmed_for_cache(), PAGE_SECONDS
         )
 
     def get(self, request, *args, **kwargs):
@@ -172,7 +172,6 @@ def find_by_slug(articles, slug: str, language: str) -> Article:
     if article is None:
         raise Http404
     depends(*article.cache_tags, *article.author.cache_tags, *article.comment_cache_tags)  # comment_count
-    article.translation_urls  # noqa: B018 -- computed now, cached with the article for every render
     return article
 
 
