@@ -113,6 +113,9 @@ def test_search_finds_an_article_spelled_with_another_hamza(page, live_server, n
     result.wait_for()
     assert "ارتفاع أسعار الذهب" in result.inner_text()
     assert result.locator("mark").count() >= 1
+    # One search box on the results, holding the query: the masthead's is hidden there.
+    assert page.get_by_role("searchbox").count() == 1
+    assert page.get_by_role("searchbox", name="كلمات البحث").input_value() == "اسعار الذهب"
     screenshot(page, "search-desktop")
 
 
