@@ -608,10 +608,13 @@ class Article(TranslatableModel):
 
     @cached_property
     def translation_urls(self) -> dict[str, str]:
-        """The URL of each language version that exists, for the language switch and hreflang
-        (kept with the article where readers' views cache it: articles/views.py)."""
-        urls = {}
-        for translation in self.translations.all():
+        """The URL of each language version that exists, in the order of `LANGUAGES`, for the
+        language switch and hreflang (kept with the article where readers' views cache it:
+        articles/views.py)."""
+        urls, order = {}, [code for code, _name in settings.LANGUAGES]
+        for translation in sorted(
+            self.translations.all(), key=lambda translation: order.index(translation.language_code)
+        ):
             with override(translation.language_code):
                 urls[translation.language_code] = reverse(
                     "articles:detail", kwargs={"slug": translation.slug}
