@@ -611,14 +611,12 @@ class Article(TranslatableModel):
         """The URL of each language version that exists, in the order of `LANGUAGES`, for the
         language switch and hreflang (kept with the article where readers' views cache it:
         articles/views.py)."""
-        urls, order = {}, [code for code, _name in settings.LANGUAGES]
-        for translation in sorted(
-            self.translations.all(), key=lambda translation: order.index(translation.language_code)
-        ):
-            with override(translation.language_code):
-                urls[translation.language_code] = reverse(
-                    "articles:detail", kwargs={"slug": translation.slug}
-                )
+        slugs = {translation.language_code: translation.slug for translation in self.translations.all()}
+        urls = {}
+        for code, _name in settings.LANGUAGES:
+            if code in slugs:
+                with override(code):
+                    urls[code] = reverse("articles:detail", kwargs={"slug": slugs[code]})
         return urls
 
     def slimmed_for_cache(self) -> "Article":

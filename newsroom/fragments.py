@@ -5,7 +5,7 @@ fetch a page's fragments and check them in the same round trip as the page itsel
 newsroom/pagecache.py). Templates place them with ``{% shared "ticker" %}``.
 
 Constant fragments show no content at all, only words, static files and addresses (the
-stylesheet links, the brand, the ticker's frame): ``{% constant "includes/brand.html" %}``
+stylesheet links, the masthead, the ticker's frame): ``{% constant "includes/masthead.html" %}``
 renders such a template once per process and language (`constant`), which is all that can
 change them — a deploy starts new processes. In development (DEBUG) they render every time.
 """

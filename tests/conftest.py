@@ -29,10 +29,9 @@ def pytest_collection_modifyitems(items):
     database of its own says `serialized_rollback=False`."""
     for item in items:
         marker = item.get_closest_marker("django_db")
-        commits = "transactional_db" in item.fixturenames or "live_server" in item.fixturenames
-        if marker and marker.kwargs.get("transaction"):
-            commits = True
-        if commits and not (marker and "serialized_rollback" in marker.kwargs):
+        declared = marker.kwargs if marker else {}
+        commits = declared.get("transaction") or {"transactional_db", "live_server"} & set(item.fixturenames)
+        if commits and "serialized_rollback" not in declared:
             raise pytest.UsageError(
                 f"{item.nodeid}: mark it django_db(transaction=True, serialized_rollback=True)"
             )

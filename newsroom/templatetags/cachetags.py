@@ -7,7 +7,7 @@
   page's lifetime, since it may show relative times). Keyed by the name, the keys and the
   language; with ``when=`` false (a preview of a draft) it is rendered every time.
 - ``{% shared "ticker" [arg] %}``: a marker for a shared fragment (newsroom/fragments.py).
-- ``{% constant "includes/brand.html" %}``: a template that shows no content, only words,
+- ``{% constant "includes/masthead.html" %}``: a template that shows no content, only words,
   static files and addresses, rendered once per process and language (newsroom/fragments.py).
 - ``{% csrf_field %}``: ``{% csrf_token %}`` for HTML that may be cached and shared: the
   field is empty, filled with the reader's own token on personal pages by the page cache

@@ -79,9 +79,7 @@ SETTLED_COLOURS = """async () => {
 def open_page(browser, live_server, pages, name):
     """A new browser context (signed in when the page needs it) on page `name`; the page and
     the HTML the server sent."""
-    context = browser.new_context(
-        bypass_csp=True, locale="ar", viewport={"width": 1366, "height": 900}, color_scheme="light"
-    )
+    context = browser.new_context(bypass_csp=True, locale="ar", viewport={"width": 1366, "height": 900})
     if name in STAFF:
         client = Client()
         client.force_login(UserFactory(username=f"{name}-user", role=STAFF[name]))
