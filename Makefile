@@ -15,12 +15,13 @@ STOP_DEVDB := $(if $(DATABASE_URL),true,$(PYTHON) -m newsroom.devdb stop)
 export DEBUG ?= 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install run serve test fuzz fonts lint format migrate demo migrations-check bench bench-scale two-hosts lighthouse lock clean help
+.PHONY: install run serve test screenshots fuzz fonts lint format migrate demo migrations-check bench bench-scale two-hosts lighthouse lock clean help
 
 help:
 	@echo "make run    — set everything up and serve the site on http://$(HOST):$(PORT)"
 	@echo "make test   — set everything up and run the whole test suite on PostgreSQL"
 	@echo "make serve  — the same site under gunicorn with production-like settings"
+	@echo "make screenshots — the browser tests, saving pictures of the pages in artifacts/screenshots/"
 	@echo "make fuzz   — the fuzz suite at length: no input may answer 5xx"
 	@echo "make lint   — ruff, migrations check;  make format — ruff format"
 
@@ -63,6 +64,10 @@ test: install node_modules/.installed
 	@if [ -x "$(CHROMIUM)" ]; then echo "Chromium found at $(CHROMIUM): end-to-end tests included."; \
 	else echo "!!! NO CHROMIUM at $(CHROMIUM): END-TO-END TESTS WILL FAIL. Install Debian's 'chromium' package. !!!"; fi
 	trap '$(STOP_DEVDB)' EXIT; $(BIN)/pytest -n auto --dist worksteal --create-db -rs $(PYTEST_ARGS)
+
+# The browser tests again, leaving desktop and phone pictures of the pages in artifacts/screenshots/.
+screenshots: install node_modules/.installed
+	trap '$(STOP_DEVDB)' EXIT; SCREENSHOTS=1 $(BIN)/pytest -n auto --dist worksteal --create-db tests/e2e $(PYTEST_ARGS)
 
 # Thousands of generated requests per target instead of `make test`'s few (tests/fuzz).
 fuzz: install

@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Page, sync_playwright
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
@@ -26,8 +27,6 @@ def browser():
         pytest.fail(
             f"No Chromium at {CHROMIUM}: install Debian's 'chromium' package to run the browser tests."
         )
-    from playwright.sync_api import sync_playwright
-
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM),
@@ -65,11 +64,15 @@ def page(browser, live_server):
 
 @pytest.fixture
 def screenshot():
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    """Saves a picture of a whole page, or of one element, to artifacts/screenshots/ for people
+    to look at. Only `make screenshots` (SCREENSHOTS=1) takes them: a tester asserts nothing
+    about them, and encoding a full-page PNG costs a browser test up to a second."""
 
-    def take(page, name):
-        path = ARTIFACTS / f"{name}.png"
-        page.screenshot(path=str(path), full_page=True)
-        return path
+    def take(target, name):
+        if os.environ.get("SCREENSHOTS") != "1":
+            return
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        whole_page = {"full_page": True} if isinstance(target, Page) else {}
+        target.screenshot(path=str(ARTIFACTS / f"{name}.png"), **whole_page)
 
     return take

@@ -4,7 +4,7 @@ import pytest
 
 from comments import moderation
 from comments.models import Comment
-from tests.e2e.conftest import ARTIFACTS, reader_context
+from tests.e2e.conftest import reader_context
 from tests.factories import ArticleFactory, CommentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -158,10 +158,10 @@ def test_without_javascript_the_form_comes_back_with_the_text_and_then_goes_thro
     assert page.locator("#respond [data-csrf-field]").input_value() != ""
     assert not Comment.objects.exists()
     screenshot(page, "comment-csrf-retry-desktop")
-    page.locator("#respond").screenshot(path=str(ARTIFACTS / "comment-csrf-retry-form-desktop.png"))
+    screenshot(page.locator("#respond"), "comment-csrf-retry-form-desktop")
     page.set_viewport_size(PHONE)
     screenshot(page, "comment-csrf-retry-phone")
-    page.locator("#respond").screenshot(path=str(ARTIFACTS / "comment-csrf-retry-form-phone.png"))
+    screenshot(page.locator("#respond"), "comment-csrf-retry-form-phone")
 
     assert send(page) == 200
     page.get_by_text("بانتظار المراجعة").first.wait_for()
@@ -221,7 +221,7 @@ def test_focus_lands_on_the_errors_after_a_refused_post(browser, live_server, sc
     assert page.evaluate("document.activeElement.id") == "id_name"
     assert page.locator("#id_text").input_value() == COMMENT
     if javascript:
-        summary.screenshot(path=str(ARTIFACTS / "comment-error-summary-desktop.png"))
+        screenshot(summary, "comment-error-summary-desktop")
         page.set_viewport_size(PHONE)
         screenshot(page, "comment-errors-phone")
     context.close()
