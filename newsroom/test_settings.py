@@ -21,3 +21,5 @@ MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend
 # Tests measure what each request costs and re-render pages after cache.clear(); the tests of
 # the per-process memo of recent pages (tests/newsroom/test_pagecache.py) turn it on.
 PAGECACHE_LOCAL_SECONDS = 0
+# Tests that commit give the database back faster (tests/postgresql/base.py).
+DATABASES["default"]["ENGINE"] = "tests.postgresql"  # noqa: F405
