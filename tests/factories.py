@@ -3,25 +3,11 @@
 from datetime import timedelta
 
 import factory
-from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.contrib.auth.management import create_permissions
-from django.contrib.auth.models import Group, Permission
-from django.contrib.contenttypes.models import ContentType
+from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from articles.models import Article, AuthorProfile, MediaImage, Section
-from newsroom.roles import sync_roles
-
-
-def ensure_roles():
-    """Transactional tests (browser, gunicorn) flush the database, and what migrate made
-    (permissions, the role groups) does not always come back whole: make it again."""
-    if not Permission.objects.filter(codename="moderate_comment").exists():
-        ContentType.objects.clear_cache()
-        for app_config in apps.get_app_configs():
-            create_permissions(app_config, verbosity=0)
-    sync_roles()
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -37,8 +23,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def role(user, create, extracted, **kwargs):
-        if extracted:
-            ensure_roles()
+        if extracted:  # the role's group, as migrate made it (tests that commit restore it)
             user.groups.add(Group.objects.get(name=extracted))
         user.save()
 

@@ -68,6 +68,24 @@ class DatabaseCreation(creation.DatabaseCreation):
                 )
 
 
+# What each alias's snapshot holds, for every connection object of that alias. The browser tests
+# need this: Playwright's sync API runs the test in a context of its own, where Django opens new
+# connection objects, which would not have the attribute Django set on the first one; their
+# tests were not given the migrations' rows back.
+_snapshots: dict[str, str] = {}
+
+
 class DatabaseWrapper(base.DatabaseWrapper):
     ops_class = DatabaseOperations
     creation_class = DatabaseCreation
+
+    @property
+    def _test_serialized_contents(self) -> str:
+        try:
+            return _snapshots[self.alias]
+        except KeyError:
+            raise AttributeError("_test_serialized_contents") from None
+
+    @_test_serialized_contents.setter
+    def _test_serialized_contents(self, contents: str) -> None:
+        _snapshots[self.alias] = contents
