@@ -24,9 +24,10 @@ hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "quick"))
 def pytest_collection_modifyitems(items):
     """Tests that commit (transactional_db, live_server) on the test database must restore the
     migrations' rows by serialized rollback. A plain flush re-creates them (post_migrate) right
-    away, and the next serialized test on that worker, in whatever order the workers take
-    tests, would load them a second time: duplicate key on the roles' groups. A test on a
-    database of its own says `serialized_rollback=False`."""
+    away under new ids, and the next serialized test on that worker, in whatever order the
+    workers take tests, could not put the copied rows back beside them (tests/postgresql/): the
+    copies refer to each other by the old ids. A test on a database of its own says
+    `serialized_rollback=False`."""
     for item in items:
         marker = item.get_closest_marker("django_db")
         declared = marker.kwargs if marker else {}

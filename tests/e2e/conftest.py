@@ -65,7 +65,7 @@ def page(browser, live_server):
 @pytest.fixture
 def screenshot():
     """Saves a picture of a whole page, or of one element, to artifacts/screenshots/ for people
-    to look at. Only `make screenshots` (SCREENSHOTS=1) takes them: a tester asserts nothing
+    to look at. Only `make screenshots` (SCREENSHOTS=1) takes them: no test asserts anything
     about them, and encoding a full-page PNG costs a browser test up to a second."""
 
     def take(target, name):
