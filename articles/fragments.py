@@ -49,8 +49,9 @@ def _footer(arg: str) -> dict:
 
 @register("ticker", "includes/ticker_items.html", tags=("ticker",), seconds=FRAGMENT_SECONDS)
 def _ticker(arg: str) -> dict:
-    """`arg`: "copy" for the moving ticker's second, inert copy of the list."""
-    return {"ticker_articles": ticker_articles(), "copy": arg == "copy"}
+    """`arg`: "loop" for the list followed by its inert copy, which makes the moving ticker
+    seamless (one query for both); "" for the list alone, as the page's refresh fetches it."""
+    return {"ticker_articles": ticker_articles(), "copies": (False, True) if arg == "loop" else (False,)}
 
 
 # Every change to a public article (a title edit too) expires "most_read" (newsroom/expiry.py);
