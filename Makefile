@@ -7,6 +7,8 @@ MANAGE := $(PYTHON) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
+# The suite in parallel, one worker per core, on a test database made afresh.
+PYTEST_PARALLEL = $(BIN)/pytest -n auto --dist worksteal --create-db
 
 # Without DATABASE_URL the embedded PostgreSQL is stopped when the command ends.
 STOP_DEVDB := $(if $(DATABASE_URL),true,$(PYTHON) -m newsroom.devdb stop)
@@ -63,11 +65,11 @@ serve: migrate
 test: install node_modules/.installed
 	@if [ -x "$(CHROMIUM)" ]; then echo "Chromium found at $(CHROMIUM): end-to-end tests included."; \
 	else echo "!!! NO CHROMIUM at $(CHROMIUM): END-TO-END TESTS WILL FAIL. Install Debian's 'chromium' package. !!!"; fi
-	trap '$(STOP_DEVDB)' EXIT; $(BIN)/pytest -n auto --dist worksteal --create-db -rs $(PYTEST_ARGS)
+	trap '$(STOP_DEVDB)' EXIT; $(PYTEST_PARALLEL) -rs $(PYTEST_ARGS)
 
 # The browser tests again, leaving desktop and phone pictures of the pages in artifacts/screenshots/.
 screenshots: install node_modules/.installed
-	trap '$(STOP_DEVDB)' EXIT; SCREENSHOTS=1 $(BIN)/pytest -n auto --dist worksteal --create-db tests/e2e $(PYTEST_ARGS)
+	trap '$(STOP_DEVDB)' EXIT; SCREENSHOTS=1 $(PYTEST_PARALLEL) tests/e2e $(PYTEST_ARGS)
 
 # Thousands of generated requests per target instead of `make test`'s few (tests/fuzz).
 fuzz: install
