@@ -3,6 +3,7 @@ import shutil
 
 import pytest
 from django.conf import settings
+from django.db import transaction
 from django.utils import translation
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
@@ -56,6 +57,19 @@ def moderator(db):
 @pytest.fixture
 def superuser(db):
     return UserFactory(username="admin-1", is_superuser=True)
+
+
+@pytest.fixture(scope="module")
+def module_transaction(django_db_setup, django_db_blocker):
+    """Rows that a module's tests share, written once, as Django's `setUpTestData` does: a
+    module-scoped fixture that asks for this one writes inside a transaction rolled back after
+    the module's last test, and each test's own transaction is a savepoint within it. Once
+    asked for, it holds until the module ends: every test of such a module sees those rows, and
+    none may commit (transactional_db, live_server). A test reads its objects afresh from the
+    database, since the rollback does not undo what a test changed in memory."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield
+        transaction.set_rollback(True)
 
 
 @pytest.fixture(autouse=True)

@@ -4,7 +4,6 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
 from PIL import Image
@@ -110,18 +109,16 @@ def counts():
 
 
 @pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker, tmp_path_factory):
+def seeded(module_transaction, tmp_path_factory):
     """seed_demo run once for this module's tests, rolled back after them. Small illustrations:
     the renditions of 45 full-size ones take most of the seeding time."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        media = override_settings(DEBUG=True, MEDIA_ROOT=tmp_path_factory.mktemp("media"))
-        with media, pytest.MonkeyPatch.context() as patch:
-            patch.setattr(demo, "IMAGE_SIZE", (160, 90))
-            analysed = times_articles_were_analysed()
-            call_command("seed_demo", verbosity=0)
-            analyses = times_articles_were_analysed() - analysed
-        yield {"analyses": analyses, "counts": counts()}
-        transaction.set_rollback(True)
+    media = override_settings(DEBUG=True, MEDIA_ROOT=tmp_path_factory.mktemp("media"))
+    with media, pytest.MonkeyPatch.context() as patch:
+        patch.setattr(demo, "IMAGE_SIZE", (160, 90))
+        analysed = times_articles_were_analysed()
+        call_command("seed_demo", verbosity=0)
+        analyses = times_articles_were_analysed() - analysed
+    return {"analyses": analyses, "counts": counts()}
 
 
 @pytest.mark.django_db

@@ -5,7 +5,6 @@ import re
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 from django.test import override_settings
 
 from articles import demo as article_demo
@@ -41,14 +40,12 @@ def test_the_demo_has_one_ended_and_one_live_coverage():
 
 
 @pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker, tmp_path_factory):
-    with django_db_blocker.unblock(), transaction.atomic():
-        media = override_settings(DEBUG=True, MEDIA_ROOT=tmp_path_factory.mktemp("media"))
-        with media, pytest.MonkeyPatch.context() as patch:
-            patch.setattr(article_demo, "IMAGE_SIZE", (160, 90))
-            call_command("seed_demo", verbosity=0)
-        yield counts()
-        transaction.set_rollback(True)
+def seeded(module_transaction, tmp_path_factory):
+    media = override_settings(DEBUG=True, MEDIA_ROOT=tmp_path_factory.mktemp("media"))
+    with media, pytest.MonkeyPatch.context() as patch:
+        patch.setattr(article_demo, "IMAGE_SIZE", (160, 90))
+        call_command("seed_demo", verbosity=0)
+    return counts()
 
 
 def counts() -> tuple[int, int]:

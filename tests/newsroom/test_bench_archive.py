@@ -1,32 +1,35 @@
 """manage.py seed_bench (newsroom/bench_archive.py): a large archive loaded with COPY that
-the site reads like content written in the admin."""
+the site reads like content written in the admin. Its tests share one seeded archive; those
+that seed a database of their own are in test_bench_seeding.py."""
 
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
+from django.test import override_settings
 
 from articles.models import Article, ArticleTranslation, MediaImage, TaggedArticle
 from articles.search import search_articles
 from comments.models import Comment
 from newsroom import bench_archive
-from newsroom.cachetags import fetch
 from tests.factories import ArticleFactory, MediaImageFactory, SectionFactory
 
 ARTICLES, COMMENTS = 50, 200
-BYPASS = "sessionid=bypasses-the-page-cache"
+
+
+@pytest.fixture(scope="module")
+def seeded(module_transaction, tmp_path_factory):
+    """Three sections, two pictures and one article written the usual way, then the archive:
+    seeded once for the module's tests."""
+    SectionFactory.create_batch(3)
+    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
+        MediaImageFactory.create_batch(2)
+    ArticleFactory()
+    call_command("seed_bench", "--articles", ARTICLES, "--comments", COMMENTS, verbosity=0, stdout=StringIO())
 
 
 @pytest.fixture
-def archive(db):
-    """Three sections, two pictures and one article written the usual way, then the archive."""
-    SectionFactory.create_batch(3)
-    MediaImageFactory.create_batch(2)
-    ArticleFactory()
-    call_command("seed_bench", "--articles", ARTICLES, "--comments", COMMENTS, verbosity=0, stdout=StringIO())
+def archive(db, seeded):
     return Article.objects.filter(author__user__username__startswith=bench_archive.WRITER_PREFIX)
 
 
@@ -78,40 +81,7 @@ def test_what_save_would_compute_is_there_so_search_finds_the_archive(archive):
     assert text.master in search_articles(word)
 
 
-def test_some_articles_have_an_english_edition_too(db):
-    # At 5%, 400 articles give English translations whatever the seed.
-    SectionFactory()
-    bench_archive.seed(400, 0)
-    english = ArticleTranslation.objects.filter(language_code="en")
-    assert english.exists()
-    assert all(text.master.status == Article.Status.PUBLISHED for text in english)
-
-
-def _home_queries(client) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(reverse("articles:home"), HTTP_COOKIE=BYPASS)
-    assert response.status_code == 200
-    return len(queries)
-
-
-def test_the_home_page_is_expired_and_asks_no_more_queries_of_a_large_archive(db, client):
-    SectionFactory.create_batch(3)
-    MediaImageFactory.create_batch(2)
-    ArticleFactory.create_batch(3)
-    small = _home_queries(client)
-    changed_before = fetch([], ["list:latest"])[1]["list:latest"]
-    bench_archive.seed(ARTICLES, COMMENTS)
-    assert fetch([], ["list:latest"])[1]["list:latest"] > changed_before
-    assert _home_queries(client) <= small + 2
-
-
 def test_it_refuses_to_seed_the_same_database_twice(archive):
     with pytest.raises(CommandError, match="already holds the bench archive"):
         call_command("seed_bench", "--articles", 5, "--comments", 5, verbosity=0)
     assert archive.count() == ARTICLES
-
-
-def test_it_needs_the_sections_of_seed_demo(db):
-    with pytest.raises(CommandError, match="seed_demo"):
-        call_command("seed_bench", "--articles", 5, "--comments", 5, verbosity=0)
-    assert not Article.objects.exists()

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import override
 
-from articles.models import Article
+from articles.models import Article, AuthorProfile, Section
 from comments.services import comment_moderate
 from newsroom import cachetags, expiry, pagecache
 from newsroom.cachetags import CLOCK_SKEW_NS
@@ -53,9 +53,10 @@ def expired(client, pages: dict[str, str]) -> set[str]:
     return {name for name, url in pages.items() if state(client, url) == "miss"}
 
 
-@pytest.fixture
-def newsroom():
-    """Two sections, two authors, articles with tags: what a change may or may not touch."""
+@pytest.fixture(scope="module")
+def newsroom_rows(module_transaction):
+    """Two sections, two authors, articles with tags: what a change may or may not touch.
+    Written once for the module's tests."""
     economy, sport = SectionFactory(name="اقتصاد"), SectionFactory(name="رياضة")
     writer, other_writer = AuthorFactory(), AuthorFactory()
     story = ArticleFactory(section=economy, author=writer, title="خبر النفط", tags=["نفط"])
@@ -86,7 +87,25 @@ def newsroom():
         "unrelated": unrelated.get_absolute_url(),
     }
     time.sleep(CLOCK_SKEW_NS / 1e9)  # pages rendered from now on are after these changes
-    return {"story": story, "unrelated": unrelated, "economy": economy, "writer": writer, "pages": pages}
+    return {
+        "story": story.pk,
+        "unrelated": unrelated.pk,
+        "economy": economy.pk,
+        "writer": writer.pk,
+        "pages": pages,
+    }
+
+
+@pytest.fixture
+def newsroom(db, newsroom_rows):
+    articles = Article.objects.in_bulk([newsroom_rows["story"], newsroom_rows["unrelated"]])
+    return {
+        "story": articles[newsroom_rows["story"]],
+        "unrelated": articles[newsroom_rows["unrelated"]],
+        "economy": Section.objects.get(pk=newsroom_rows["economy"]),
+        "writer": AuthorProfile.objects.get(pk=newsroom_rows["writer"]),
+        "pages": newsroom_rows["pages"],
+    }
 
 
 def test_saving_drafts_reviews_and_scheduled_articles_expires_no_public_page(client, newsroom):
