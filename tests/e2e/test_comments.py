@@ -10,14 +10,14 @@ from tests.factories import ArticleFactory, CommentFactory, UserFactory
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 COMMENT = "تغطية ممتازة، أتمنى متابعة تفاصيل المرحلة الثانية من المشروع."
-WRITING_MS = 1100  # how long these readers write: longer than the minimum fill time below
+WRITING_MS = 600  # how long these readers write: longer than the minimum fill time below
 
 
 @pytest.fixture(autouse=True)
 def quick_writers(monkeypatch):
-    """A second is the minimum fill time here, not three (tests/comments check its length): the
-    browser and the live server share this process, so no test waits three seconds."""
-    monkeypatch.setattr(moderation, "MIN_FILL_SECONDS", 1)
+    """Half a second is the minimum fill time here, not three (tests/comments check its length):
+    the browser and the live server share this process, so no test waits three seconds."""
+    monkeypatch.setattr(moderation, "MIN_FILL_SECONDS", 0.5)
 
 
 def test_a_comment_goes_from_an_empty_form_to_published(browser, page, live_server, screenshot):
