@@ -1,5 +1,7 @@
 """A reader comments, a moderator approves, another reader sees it — in a real Chromium."""
 
+import urllib.request
+
 import pytest
 
 from comments import moderation
@@ -95,13 +97,13 @@ def send(page, **fields) -> int:
     return navigation.value.status
 
 
-def open_from_the_cache(browser, page, url):
-    """Another reader opens `url` first; this reader then gets it from the page cache, the same
-    bytes as everyone (a second load in one browser would come from the browser's own cache)."""
+def open_from_the_cache(page, url):
+    """Another reader opens `url` first (any client without cookies: no second browser needed);
+    this reader then gets it from the page cache, the same bytes as everyone (a second load in
+    one browser would come from the browser's own cache)."""
     page.wait_for_timeout(200)  # the page cache keeps no page rendered the instant content changed
-    first = browser.new_context()
-    assert first.new_page().goto(url).headers["x-page-cache"] == "miss"
-    first.close()
+    with urllib.request.urlopen(url) as first:
+        assert first.headers["x-page-cache"] == "miss"
     response = page.goto(url)
     assert response.headers["x-page-cache"] == "hit"
     assert "public" in response.headers["cache-control"]
@@ -115,7 +117,7 @@ def test_with_javascript_the_token_is_fetched_once_when_the_reader_starts_writin
     url = live_server.url + article.get_absolute_url()
     context = reader_context(browser, live_server)
     page = context.new_page()
-    open_from_the_cache(browser, page, url)
+    open_from_the_cache(page, url)
 
     token_requests = []
 
@@ -144,7 +146,7 @@ def test_without_javascript_the_form_comes_back_with_the_text_and_then_goes_thro
     url = live_server.url + article.get_absolute_url()
     context = reader_context(browser, live_server, java_script_enabled=False)
     page = context.new_page()
-    open_from_the_cache(browser, page, url)
+    open_from_the_cache(page, url)
     page.wait_for_timeout(WRITING_MS)
 
     assert send(page, name="سلمى", email="salma@example.com", website="https://salma.example") == 403
@@ -175,7 +177,7 @@ def test_when_the_token_cannot_be_fetched_the_comment_still_comes_back_intact(br
     article = ArticleFactory(title="موسم الأمطار يبدأ مبكراً هذا العام")
     context = reader_context(browser, live_server)
     page = context.new_page()
-    open_from_the_cache(browser, page, live_server.url + article.get_absolute_url())
+    open_from_the_cache(page, live_server.url + article.get_absolute_url())
     page.wait_for_timeout(WRITING_MS)
     page.route("**/csrf/", lambda route: route.abort())  # offline for a moment, or a server error
     assert send(page, name="ريم", email="reem@example.com") == 403
