@@ -2,10 +2,10 @@
 
 The shared test server may not allow replication connections (the system's PostgreSQL does
 not, here), and a base backup of it would copy every database it holds. So these tests start
-a primary of their own with the embedded PostgreSQL's programs, migrate it, make a replica of
-it with `pg_basebackup -R`, and point the app at them: `default` is that primary, `replica1`
-its replica. Pausing the replica's replay makes it lag
-on purpose: what a request is shown tells which of the two answered.
+a primary of their own with the embedded PostgreSQL's programs and a replica of it made with
+`pg_basebackup -R`, point the app at them (`default` is that primary, `replica1` its replica)
+and migrate the primary; the replica follows. Pausing the replica's replay makes it lag on
+purpose: what a request is shown tells which of the two answered.
 """
 
 import dj_database_url
