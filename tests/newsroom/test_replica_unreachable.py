@@ -5,10 +5,9 @@ server listens (the pair of test_replicas.py takes seconds to start)."""
 import logging
 
 import pytest
-from django.db import connection, connections
 
 from tests.factories import ArticleFactory
-from tests.newsroom.test_replicas import OLD, REPLICA, page_title
+from tests.newsroom.test_replicas import OLD, REPLICA, page_title, replica_alias
 
 # Only a query outside any transaction is routed to a replica.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True, databases=["default", REPLICA])
@@ -17,14 +16,8 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True, d
 @pytest.fixture(scope="module", autouse=True)
 def unreachable_replica(django_db_setup, tmp_path_factory):
     """Module-wide: a test names its aliases before it starts."""
-    test_database = connection.settings_dict
-    mirror = {"TEST": test_database["TEST"] | {"MIRROR": "default"}}
-    nobody_listens = {"HOST": str(tmp_path_factory.mktemp("no-server"))}
-    connections.settings[REPLICA] = test_database | nobody_listens | mirror
-    yield
-    connections[REPLICA].close()
-    del connections[REPLICA]
-    del connections.settings[REPLICA]
+    with replica_alias({"HOST": str(tmp_path_factory.mktemp("no-server"))}):
+        yield
 
 
 def test_an_unreachable_replica_leaves_readers_to_the_primary(client, caplog):

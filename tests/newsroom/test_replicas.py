@@ -8,6 +8,8 @@ and migrate the primary; the replica follows. Pausing the replica's replay makes
 purpose: what a request is shown tells which of the two answered.
 """
 
+from contextlib import contextmanager
+
 import dj_database_url
 import pytest
 from django.conf import settings
@@ -36,6 +38,21 @@ def _location(url: str) -> dict:
     return {key: value for key, value in dj_database_url.parse(url).items() if key in LOCATION}
 
 
+@contextmanager
+def replica_alias(location: dict):
+    """`replica1` reads from `location` while the block runs: the test database's settings
+    elsewhere, and a test mirror of `default` (never flushed, never set up)."""
+    test_database = connection.settings_dict
+    mirror = {"TEST": test_database["TEST"] | {"MIRROR": "default"}}
+    connections.settings[REPLICA] = test_database | location | mirror
+    try:
+        yield
+    finally:
+        connections[REPLICA].close()
+        del connections[REPLICA]
+        del connections.settings[REPLICA]
+
+
 @pytest.fixture(scope="module")
 def replica(django_db_setup, django_db_blocker):
     """For this module, the app reads and writes a primary of the tests' own, migrated, and
@@ -50,17 +67,13 @@ def replica(django_db_setup, django_db_blocker):
         saved = dict(test_database)
         connection.close()
         test_database.update(_location(pair.url()))
-        mirror = {"TEST": test_database["TEST"] | {"MIRROR": "default"}}
-        connections.settings[REPLICA] = test_database | _location(pair.url(replica=True)) | mirror
         try:
-            with django_db_blocker.unblock():
-                call_command("migrate", verbosity=0)
-                call_command("createcachetable", verbosity=0)
-            yield pair
+            with replica_alias(_location(pair.url(replica=True))):
+                with django_db_blocker.unblock():
+                    call_command("migrate", verbosity=0)
+                    call_command("createcachetable", verbosity=0)
+                yield pair
         finally:
-            connections[REPLICA].close()
-            del connections[REPLICA]
-            del connections.settings[REPLICA]
             connection.close()
             test_database.update(saved)
 
