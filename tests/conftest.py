@@ -4,6 +4,7 @@ import shutil
 import pytest
 from django.conf import settings
 from django.db import transaction
+from django.test import override_settings
 from django.utils import translation
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
@@ -60,14 +61,16 @@ def superuser(db):
 
 
 @pytest.fixture(scope="module")
-def module_transaction(django_db_setup, django_db_blocker):
+def module_transaction(django_db_setup, django_db_blocker, tmp_path_factory):
     """Rows that a module's tests share, written once, as Django's `setUpTestData` does: a
     module-scoped fixture that asks for this one writes inside a transaction rolled back after
     the module's last test, and each test's own transaction is a savepoint within it. Once
     asked for, it holds until the module ends: every test of such a module sees those rows, and
     none may commit (transactional_db, live_server). A test reads its objects afresh from the
-    database, since the rollback does not undo what a test changed in memory."""
-    with django_db_blocker.unblock(), transaction.atomic():
+    database, since the rollback does not undo what a test changed in memory. Files uploaded
+    meanwhile go to a folder of the module's own, as a test's go to its own (`media_root`)."""
+    media = override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media"))
+    with media, django_db_blocker.unblock(), transaction.atomic():
         yield
         transaction.set_rollback(True)
 

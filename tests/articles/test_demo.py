@@ -109,11 +109,10 @@ def counts():
 
 
 @pytest.fixture(scope="module")
-def seeded(module_transaction, tmp_path_factory):
+def seeded(module_transaction):
     """seed_demo run once for this module's tests, rolled back after them. Small illustrations:
     the renditions of 45 full-size ones take most of the seeding time."""
-    media = override_settings(DEBUG=True, MEDIA_ROOT=tmp_path_factory.mktemp("media"))
-    with media, pytest.MonkeyPatch.context() as patch:
+    with override_settings(DEBUG=True), pytest.MonkeyPatch.context() as patch:
         patch.setattr(demo, "IMAGE_SIZE", (160, 90))
         analysed = times_articles_were_analysed()
         call_command("seed_demo", verbosity=0)

@@ -40,9 +40,8 @@ def test_the_demo_has_one_ended_and_one_live_coverage():
 
 
 @pytest.fixture(scope="module")
-def seeded(module_transaction, tmp_path_factory):
-    media = override_settings(DEBUG=True, MEDIA_ROOT=tmp_path_factory.mktemp("media"))
-    with media, pytest.MonkeyPatch.context() as patch:
+def seeded(module_transaction):
+    with override_settings(DEBUG=True), pytest.MonkeyPatch.context() as patch:
         patch.setattr(article_demo, "IMAGE_SIZE", (160, 90))
         call_command("seed_demo", verbosity=0)
     return counts()

@@ -6,7 +6,6 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.test import override_settings
 
 from articles.models import Article, ArticleTranslation, MediaImage, TaggedArticle
 from articles.search import search_articles
@@ -18,12 +17,11 @@ ARTICLES, COMMENTS = 50, 200
 
 
 @pytest.fixture(scope="module")
-def seeded(module_transaction, tmp_path_factory):
+def seeded(module_transaction):
     """Three sections, two pictures and one article written the usual way, then the archive:
     seeded once for the module's tests."""
     SectionFactory.create_batch(3)
-    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
-        MediaImageFactory.create_batch(2)
+    MediaImageFactory.create_batch(2)
     ArticleFactory()
     call_command("seed_bench", "--articles", ARTICLES, "--comments", COMMENTS, verbosity=0, stdout=StringIO())
 

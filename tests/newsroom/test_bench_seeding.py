@@ -11,8 +11,8 @@ from articles.models import Article, ArticleTranslation
 from newsroom import bench_archive
 from newsroom.cachetags import fetch
 from tests.factories import ArticleFactory, MediaImageFactory, SectionFactory
+from tests.newsroom.test_bench_archive import ARTICLES, COMMENTS
 
-ARTICLES, COMMENTS = 50, 200
 BYPASS = "sessionid=bypasses-the-page-cache"
 
 
