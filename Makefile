@@ -15,7 +15,9 @@ STOP_DEVDB := $(if $(DATABASE_URL),true,$(PYTHON) -m newsroom.devdb stop)
 
 # Development defaults; anything already set in the environment wins.
 export DEBUG ?= 1
-export PYTHONDONTWRITEBYTECODE := 1
+# Compiled modules are kept (__pycache__/, ignored by git): every test worker, and every server
+# and command the tests start, would otherwise compile the project's modules again.
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: install run serve test screenshots fuzz fonts lint format migrate demo migrations-check bench bench-scale two-hosts lighthouse lock clean help
 

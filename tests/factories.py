@@ -20,13 +20,12 @@ class UserFactory(factory.django.DjangoModelFactory):
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda user: f"{user.username}@example.com")
     is_staff = True
-    password = factory.PostGenerationMethodCall("set_password", "secret-pass-123")
+    password = factory.django.Password("secret-pass-123")
 
     @factory.post_generation
     def role(user, create, extracted, **kwargs):
         if extracted:  # the role's group, as migrate made it (tests that commit restore it)
             user.groups.add(Group.objects.get(name=extracted))
-        user.save()
 
 
 class SectionFactory(factory.django.DjangoModelFactory):
@@ -55,7 +54,22 @@ class MediaImageFactory(factory.django.DjangoModelFactory):
     uploaded_by = factory.SubFactory(UserFactory)
 
 
-class ArticleFactory(factory.django.DjangoModelFactory):
+class OneChangeFactory(factory.django.DjangoModelFactory):
+    """Saves an object with everything its sub-factories make as one change: the same tags
+    expire (newsroom/expiry.py's `deferred`), once at the end, not once per row saved."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def create(cls, **kwargs):
+        with expiry.deferred():
+            return super().create(**kwargs)
+
+
+class ArticleFactory(OneChangeFactory):
+    """An article with its section, author and tags, saved as one change."""
+
     class Meta:
         model = Article
         skip_postgeneration_save = True
@@ -73,16 +87,10 @@ class ArticleFactory(factory.django.DjangoModelFactory):
         if extracted:
             article.tags.set(extracted)
 
-    @classmethod
-    def create(cls, **kwargs):
-        """The article, its section, author and tags expire what they show once, at the end
-        (newsroom/expiry.py's `deferred`), not once per row saved: the same tags, in one write."""
-        with expiry.deferred():
-            return super().create(**kwargs)
 
-
-class CommentFactory(factory.django.DjangoModelFactory):
-    """A reader's comment, published unless told otherwise; the email is never shown."""
+class CommentFactory(OneChangeFactory):
+    """A reader's comment, published unless told otherwise; the email is never shown. Saved
+    with its article, when it makes one, as one change."""
 
     class Meta:
         model = "comments.Comment"
