@@ -5,7 +5,8 @@ Django empties every table with one TRUNCATE (a new file for each table and inde
 here) and puts back the rows migrations made (`serialized_rollback`) from JSON, saving them
 one by one (about a thousand queries): 0.5 s a test, more than most tests themselves. Here the
 tables are emptied with DELETE, and the rows come back from a copy of them taken right after
-migrating, with one INSERT … SELECT per table.
+migrating, with one INSERT … SELECT per table, in the same flush: Django would only put them
+back when the next such test starts, and a plain test after this one would find no roles.
 """
 
 import json
@@ -24,10 +25,12 @@ class DatabaseOperations(operations.DatabaseOperations):
             )
         # Foreign keys are checked at commit (Django makes them DEFERRABLE INITIALLY DEFERRED),
         # so the order of the tables does not matter.
-        return [
+        emptied = [
             f"{style.SQL_KEYWORD('DELETE FROM')} {style.SQL_FIELD(self.quote_name(table))};"
             for table in tables
         ]
+        snapshot = self.connection.snapshot
+        return emptied + (restore_statements(self, snapshot, tables) if snapshot else [])
 
 
 class DatabaseCreation(creation.DatabaseCreation):
@@ -57,22 +60,31 @@ class DatabaseCreation(creation.DatabaseCreation):
         return json.dumps(copied)
 
     def deserialize_db_from_string(self, data):
-        """Puts back the copied rows that are missing: all of them after a flush."""
-        quote = self.connection.ops.quote_name
+        """Puts back the copied rows that are missing (none, after this backend's flush)."""
         with transaction.atomic(using=self.connection.alias), self.connection.cursor() as cursor:
-            for table, columns in json.loads(data).items():
-                listed = ", ".join(map(quote, columns))
-                cursor.execute(
-                    f"INSERT INTO {quote(table)} ({listed}) OVERRIDING SYSTEM VALUE"
-                    f" SELECT {listed} FROM {SNAPSHOT_SCHEMA}.{quote(table)} ON CONFLICT DO NOTHING"
-                )
+            for statement in restore_statements(self.connection.ops, data):
+                cursor.execute(statement)
 
 
-# What each alias's snapshot holds, for every connection object of that alias. The browser tests
-# need this: Playwright's sync API runs the test in a context of its own, where Django opens new
-# connection objects, which would not have the attribute Django set on the first one; their
-# tests were not given the migrations' rows back.
-_snapshots: dict[str, str] = {}
+def restore_statements(ops, snapshot: str, tables=None) -> list[str]:
+    """The INSERT … SELECT that puts back the copied rows of each table of `snapshot` (of
+    `tables` only, if given) that are missing."""
+    statements = []
+    for table, columns in json.loads(snapshot).items():
+        if tables is None or table in tables:
+            listed = ", ".join(map(ops.quote_name, columns))
+            statements.append(
+                f"INSERT INTO {ops.quote_name(table)} ({listed}) OVERRIDING SYSTEM VALUE"
+                f" SELECT {listed} FROM {SNAPSHOT_SCHEMA}.{ops.quote_name(table)} ON CONFLICT DO NOTHING;"
+            )
+    return statements
+
+
+# What each alias's snapshot holds, and in which database, for every connection object of that
+# alias. The browser tests need this: Playwright's sync API runs the test in a context of its
+# own, where Django opens new connection objects, which would not have the attribute Django set
+# on the first one; their tests were not given the migrations' rows back.
+_snapshots: dict[str, tuple[str, str]] = {}
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
@@ -80,12 +92,19 @@ class DatabaseWrapper(base.DatabaseWrapper):
     creation_class = DatabaseCreation
 
     @property
+    def snapshot(self) -> str | None:
+        """What the snapshot of this connection's database holds; None if it has none (a test
+        may point the alias at a server of its own: tests/newsroom/test_replicas.py)."""
+        database, contents = _snapshots.get(self.alias, (None, None))
+        return contents if database == self.settings_dict["NAME"] else None
+
+    @property
     def _test_serialized_contents(self) -> str:
         try:
-            return _snapshots[self.alias]
+            return _snapshots[self.alias][1]
         except KeyError:
             raise AttributeError("_test_serialized_contents") from None
 
     @_test_serialized_contents.setter
     def _test_serialized_contents(self, contents: str) -> None:
-        _snapshots[self.alias] = contents
+        _snapshots[self.alias] = (self.settings_dict["NAME"], contents)
