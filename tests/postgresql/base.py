@@ -5,13 +5,13 @@ Django empties every table with one TRUNCATE (a new file for each table and inde
 here) and puts back the rows migrations made (`serialized_rollback`) from JSON, saving them
 one by one (about a thousand queries): 0.5 s a test, more than most tests themselves. Here the
 tables are emptied with DELETE, and the rows come back from a copy of them taken right after
-migrating, with one INSERT … SELECT per table, in the same flush: Django would only put them
-back when the next such test starts, and a plain test after this one would find no roles.
+migrating, with one INSERT … SELECT per table, in the flush itself (every flush): Django
+would put them back only when the next such test starts, and a plain test after this one
+would find no roles.
 """
 
 import json
 
-from django.db import transaction
 from django.db.backends.postgresql import base, creation, operations
 
 SNAPSHOT_SCHEMA = "test_snapshot"
@@ -19,16 +19,19 @@ SNAPSHOT_SCHEMA = "test_snapshot"
 
 class DatabaseOperations(operations.DatabaseOperations):
     def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        """Empties `tables`, then puts back the rows migrations made in them, if this database
+        has a snapshot: every flush leaves the database as migrate left it."""
         if reset_sequences or allow_cascade or not tables:
-            return super().sql_flush(
+            emptied = super().sql_flush(
                 style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
             )
-        # Foreign keys are checked at commit (Django makes them DEFERRABLE INITIALLY DEFERRED),
-        # so the order of the tables does not matter.
-        emptied = [
-            f"{style.SQL_KEYWORD('DELETE FROM')} {style.SQL_FIELD(self.quote_name(table))};"
-            for table in tables
-        ]
+        else:
+            # Foreign keys are checked at commit (Django makes them DEFERRABLE INITIALLY
+            # DEFERRED), so the order of the tables does not matter.
+            emptied = [
+                f"{style.SQL_KEYWORD('DELETE FROM')} {style.SQL_FIELD(self.quote_name(table))};"
+                for table in tables
+            ]
         snapshot = self.connection.snapshot
         return emptied + (restore_statements(self, snapshot, tables) if snapshot else [])
 
@@ -60,18 +63,15 @@ class DatabaseCreation(creation.DatabaseCreation):
         return json.dumps(copied)
 
     def deserialize_db_from_string(self, data):
-        """Puts back the copied rows that are missing (none, after this backend's flush)."""
-        with transaction.atomic(using=self.connection.alias), self.connection.cursor() as cursor:
-            for statement in restore_statements(self.connection.ops, data):
-                cursor.execute(statement)
+        """Nothing to put back: the flush that ended the last test that committed already did
+        (`DatabaseOperations.sql_flush`)."""
 
 
-def restore_statements(ops, snapshot: str, tables=None) -> list[str]:
-    """The INSERT … SELECT that puts back the copied rows of each table of `snapshot` (of
-    `tables` only, if given) that are missing."""
+def restore_statements(ops, snapshot: str, tables) -> list[str]:
+    """The INSERT … SELECT that puts back the copied rows of each of `tables` in `snapshot`."""
     statements = []
     for table, columns in json.loads(snapshot).items():
-        if tables is None or table in tables:
+        if table in tables:
             listed = ", ".join(map(ops.quote_name, columns))
             statements.append(
                 f"INSERT INTO {ops.quote_name(table)} ({listed}) OVERRIDING SYSTEM VALUE"
